@@ -1,0 +1,160 @@
+"""Step 1 data: what reached the borrower, from whom, and when.
+
+Rows keep the original epoch-millisecond timestamp of a phone backup and a dedupe key, so
+re-importing the same export adds nothing. Analysis results are stored with each message
+(they are recomputed by `messages_reanalyse` when the rules change).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from collectguard.cases.models import Case
+
+
+class SenderKind(models.TextChoices):
+    SERVICE_NUMBER = "service_number", _("金融机构客服号码（95/96 开头）")
+    SMS_PLATFORM = "sms_platform", _("短信平台号码（106 开头）")
+    MOBILE = "mobile", _("个人手机号")
+    VIRTUAL_MOBILE = "virtual_mobile", _("虚拟运营商手机号")
+    LANDLINE = "landline", _("固定电话")
+    TOLL_FREE = "toll_free", _("400/800 号码")
+    SHORT_CODE = "short_code", _("运营商或政府短号码")
+    INTERNATIONAL = "international", _("境外号码")
+    IOT = "iot", _("物联网号码")
+    UNKNOWN = "unknown", _("无法识别")
+
+
+class Direction(models.TextChoices):
+    INCOMING = "incoming", _("收到")
+    OUTGOING = "outgoing", _("发出")
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("短信")
+    MMS = "mms", _("彩信")
+    WECHAT = "wechat", _("微信")
+    APP = "app", _("App 通知")
+    LETTER = "letter", _("信件")
+    VISIT = "visit", _("上门")
+    OTHER = "other", _("其他")
+
+
+class Source(models.TextChoices):
+    PASTE = "paste", _("粘贴")
+    MANUAL = "manual", _("手动记录")
+    BACKUP = "backup", _("手机备份导入")
+
+
+class ImportBatch(models.Model):
+    """One uploaded phone-backup file and what became of it."""
+
+    class Kind(models.TextChoices):
+        SMS = "sms", _("短信备份")
+        CALLS = "calls", _("通话记录备份")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="import_batches")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    # The original file, kept byte for byte as evidence (an EvidenceItem id once stored there).
+    evidence_item_id = models.BigIntegerField(null=True, blank=True)
+    kept_all = models.BooleanField(default=False)
+    messages_imported = models.PositiveIntegerField(default=0)
+    calls_imported = models.PositiveIntegerField(default=0)
+    duplicates_skipped = models.PositiveIntegerField(default=0)
+    left_out_messages = models.PositiveIntegerField(default=0)
+    # [{"number": ..., "kind": ..., "messages": n, "calls": n, "sample": "..."}]
+    left_out_senders = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Message(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    sender = models.CharField(_("号码"), max_length=64, db_index=True)  # normalised number
+    sender_raw = models.CharField(max_length=128, blank=True)  # as written in the source
+    sender_kind = models.CharField(max_length=20, choices=SenderKind.choices)
+    direction = models.CharField(max_length=8, choices=Direction.choices, default="incoming")
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.SMS)
+    body = models.TextField(_("内容"))
+    received_at = models.DateTimeField(_("时间"), null=True, blank=True)
+    date_ms = models.BigIntegerField(null=True, blank=True)  # the backup's own epoch-ms value
+    source = models.CharField(max_length=8, choices=Source.choices)
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    categories = models.JSONField(default=list, blank=True)
+    signals = models.JSONField(default=list, blank=True)
+    # [{"category", "start", "end", "provisions": [...], "rule": ...}]
+    findings = models.JSONField(default=list, blank=True)
+    is_flagged = models.BooleanField(default=False)
+    is_night = models.BooleanField(default=False)
+    dedupe_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "dedupe_key"], name="message_unique_per_case")
+        ]
+        indexes = [
+            models.Index(fields=["case", "received_at"]),
+            models.Index(fields=["case", "sender", "received_at"]),
+            models.Index(fields=["case", "is_flagged", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender}: {self.body[:30]}"
+
+
+class Call(models.Model):
+    class CallType(models.TextChoices):
+        INCOMING = "incoming", _("已接来电")
+        OUTGOING = "outgoing", _("拨出")
+        MISSED = "missed", _("未接来电")
+        VOICEMAIL = "voicemail", _("语音信箱")
+        REJECTED = "rejected", _("已拒接")
+        BLOCKED = "blocked", _("已拦截")
+        ANSWERED_ELSEWHERE = "answered_elsewhere", _("在其他设备接听")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="calls")
+    number = models.CharField(_("号码"), max_length=64, db_index=True)
+    number_raw = models.CharField(max_length=128, blank=True)
+    sender_kind = models.CharField(max_length=20, choices=SenderKind.choices)
+    call_type = models.CharField(max_length=20, choices=CallType.choices)
+    started_at = models.DateTimeField(_("时间"))
+    date_ms = models.BigIntegerField(null=True, blank=True)
+    duration_s = models.PositiveIntegerField(_("通话时长（秒）"), default=0)
+    notes = models.TextField(_("备注"), blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls"
+    )
+    is_night = models.BooleanField(default=False)
+    dedupe_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "dedupe_key"], name="call_unique_per_case")
+        ]
+        indexes = [models.Index(fields=["case", "number", "started_at"])]
+
+    @property
+    def is_attempt(self) -> bool:
+        """DESIGN.md: a call attempt is any call that is not outgoing."""
+        return self.call_type != self.CallType.OUTGOING
+
+    @property
+    def is_connected(self) -> bool:
+        return self.call_type == self.CallType.INCOMING and self.duration_s > 0
