@@ -1,0 +1,326 @@
+"""Turn a message into the form the rules read, without losing where each character came from.
+
+Collectors write around keyword filters: 通 讯 录, 通-讯-录, tong讯录, jia人, full-width
+digits, traditional characters. Rules are written once, against plain simplified lower-case text;
+this module produces that text and, for every character of it, the span of the ORIGINAL message
+it stands for, so a finding can highlight exactly what the borrower received
+(``body[start:end]``).
+
+The tables (traditional→simplified, pinyin, variants) live in ``rules.json`` next to the rules that
+depend on them, so adding an evasion spelling is a data change.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from collectguard.legal.reference import rules_data
+
+# Characters that carry nothing but can be slipped between two others to break a keyword.
+_INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u3164\ufeff\uffa0"
+)
+# Punctuation that is dropped between Chinese characters only when it separates single characters
+# (通,讯,录), because between words it is real punctuation (你好,我是…).
+_SOFT_SEPARATORS = ",、;:!?"
+# Never dropped: clause boundaries, quotes and brackets that carry meaning (【签名】).
+_KEEP = frozenset("。,、;:!?()[]{}【】〔〕《》<>“”‘’「」『』\n\r")
+# Cs: phone backups write emoji as UTF-16 surrogate pairs that can reach us as lone surrogates.
+_FILLER_CATEGORIES = frozenset(
+    {"Pd", "Pc", "Po", "Pi", "Pf", "So", "Sk", "Sm", "Cf", "Cs", "Co", "Mn", "Zs"}
+)
+_SEPARATOR = r"[\s\-_.']*"
+
+_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+# A Chinese character followed by a short non-Chinese run and another Chinese character: the run
+# is a candidate planted separator. (Led by a character class so the scan is prefiltered in C.)
+_BETWEEN_CJK = re.compile(f"[{_CJK_CLASS}]([^{_CJK_CLASS}]{{1,8}})(?=[{_CJK_CLASS}])")
+_SOFT_CLASS = "".join(re.escape(c) for c in _SOFT_SEPARATORS)
+# ≥3 single characters joined by soft punctuation: 通,讯,录 / 家、人、们.
+_SOFT_ALTERNATION = re.compile(
+    f"[{_CJK_CLASS}](?<![{_CJK_CLASS}][{_CJK_CLASS}])"
+    f"(?:[{_SOFT_CLASS}]{{1,2}}[{_CJK_CLASS}](?=[{_SOFT_CLASS}]))+"
+    f"[{_SOFT_CLASS}]{{1,2}}[{_CJK_CLASS}]"
+)
+_SOFT_RUN = re.compile(f"[{_SOFT_CLASS}]+")
+_LATIN = re.compile("[a-z]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Matching form of ``original`` plus, per character, the original span it came from."""
+
+    original: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of ``text`` back to ``original``.
+
+        >>> n = normalize("通 讯 录")
+        >>> n.text, n.span(0, 3)
+        ('通讯录', (0, 5))
+        """
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise ``text`` for matching and keep an index map back to the original.
+
+    >>> normalize("ＴＯＮＧ訊錄").text
+    '通讯录'
+    >>> normalize("通-讯-录 和 jia人").text
+    '通讯录和家人'
+    >>> n = normalize("爆tongxunlu!")
+    >>> n.text, n.original[slice(*n.span(1, 4))]
+    ('爆通讯录!', 'tongxunlu')
+    """
+    mapped = text.translate(_FORMS)
+    if len(mapped) == len(text) and _FORMS.uneven.isdisjoint(text):
+        # Every character became exactly one character: the index map is the identity.
+        chars = mapped
+        starts = list(range(len(text)))
+        ends = list(range(1, len(text) + 1))
+    else:
+        pieces: list[str] = []
+        starts, ends = [], []
+        for index, char in enumerate(text):
+            for out in _FORMS[ord(char)]:
+                pieces.append(out)
+                starts.append(index)
+                ends.append(index + 1)
+        chars = "".join(pieces)
+    chars, starts, ends = _collapse_separators(chars, starts, ends)
+    respelled, starts, ends = _respell(chars, starts, ends)
+    if respelled is not chars:
+        # Respelling can put characters where letters were: "爆 tong讯录" → "爆 通讯录".
+        respelled, starts, ends = _collapse_separators(respelled, starts, ends)
+    return Normalized(text, respelled, tuple(starts), tuple(ends))
+
+
+def is_cjk(char: str) -> bool:
+    """True for a Chinese character (unified ideographs, extension A and beyond).
+
+    >>> is_cjk("讯"), is_cjk("a"), is_cjk("，")
+    (True, False, False)
+    """
+    code = ord(char)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x3FFFF
+    )
+
+
+def _is_filler(char: str) -> bool:
+    """Separators a collector can put between two characters without changing what they read.
+
+    >>> [_is_filler(c) for c in " -*.😀,。1"]
+    [True, True, True, True, True, False, False, False]
+    """
+    if char in _KEEP:
+        return False
+    return char.isspace() or unicodedata.category(char) in _FILLER_CATEGORIES
+
+
+def _char_form(char: str) -> str:
+    """Matching form of one character: NFKC (full-width → half-width), lower case, simplified.
+
+    >>> _char_form("Ａ"), _char_form("５"), _char_form("訊"), _char_form("\u200b")
+    ('a', '5', '讯', '')
+    """
+    if char in _INVISIBLE or "\ufe00" <= char <= "\ufe0f":
+        return ""
+    return unicodedata.normalize("NFKC", char).lower().translate(_tables().traditional)
+
+
+class _FormTable(dict[int, str]):
+    """``str.translate`` table that learns each character's matching form on first sight.
+
+    Translating in C is far faster than a Python loop per character; ``uneven`` remembers the
+    characters whose form is not exactly one character, so the common case needs no index map.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uneven: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        form = _char_form(chr(code))
+        if len(form) != 1:
+            self.uneven.add(chr(code))  # before publishing the entry, for concurrent readers
+        self[code] = form
+        return form
+
+
+_FORMS = _FormTable()
+
+
+def _collapse_separators(
+    chars: str, starts: list[int], ends: list[int]
+) -> tuple[str, list[int], list[int]]:
+    """Drop separators planted between Chinese characters (通 讯 录, 通-讯-录, 通,讯,录)."""
+    drop: list[tuple[int, int]] = []
+    for match in _BETWEEN_CJK.finditer(chars):
+        if all(_is_filler(c) for c in match.group(1)):
+            drop.append(match.span(1))
+    for match in _SOFT_ALTERNATION.finditer(chars):
+        base = match.start()
+        drop.extend(
+            (base + run.start(), base + run.end()) for run in _SOFT_RUN.finditer(match.group())
+        )
+    if not drop:
+        return chars, starts, ends
+    keep = [True] * len(chars)
+    for begin, finish in drop:
+        for position in range(begin, finish):
+            keep[position] = False
+    return (
+        "".join(c for c, k in zip(chars, keep, strict=True) if k),
+        [v for v, k in zip(starts, keep, strict=True) if k],
+        [v for v, k in zip(ends, keep, strict=True) if k],
+    )
+
+
+def _respell(chars: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
+    """Spell pinyin, homophone variants and abbreviations back into characters."""
+    tables = _tables()
+    matches: list[re.Match[str]] = []
+    if tables.variants is not None:
+        matches.extend(tables.variants.finditer(chars))
+    if tables.latin is not None:
+        # Pinyin only matters next to Latin letters; searching small windows around them keeps
+        # the big alternation off the (usually all-Chinese) rest of the message.
+        cursor = 0
+        for run in _LATIN.finditer(chars):
+            low = max(cursor, run.start() - tables.window)
+            high = min(len(chars), run.end() + tables.window)
+            for match in tables.latin.finditer(chars, low, high):
+                matches.append(match)
+                cursor = max(cursor, match.end())
+            cursor = max(cursor, run.end())
+    if not matches:
+        return chars, starts, ends
+    matches.sort(key=lambda m: m.start())
+
+    out_chars: list[str] = []
+    out_starts: list[int] = []
+    out_ends: list[int] = []
+    cursor = 0
+    for match in matches:
+        begin, finish = match.span()
+        found = tables.find(chars, begin, finish)
+        if begin < cursor or found is None or match.group() == found[0].word:
+            continue  # overlaps an earlier respelling, or already written in characters
+        entry, own = found
+        out_chars.append(chars[cursor:begin])
+        out_starts.extend(starts[cursor:begin])
+        out_ends.extend(ends[cursor:begin])
+        for index, char in enumerate(entry.word, start=1):
+            # Pinyin maps each character to its own syllable (tong讯录: 讯 keeps its span);
+            # variants and abbreviations map the whole word to the whole match.
+            g_start, g_end = own.span(index) if entry.per_char else (begin, finish)
+            out_chars.append(char)
+            out_starts.append(starts[g_start])
+            out_ends.append(ends[g_end - 1])
+        cursor = finish
+    out_chars.append(chars[cursor:])
+    out_starts.extend(starts[cursor:])
+    out_ends.extend(ends[cursor:])
+    return "".join(out_chars), out_starts, out_ends
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    word: str
+    pattern: re.Pattern[str]  # with one group per character when per_char
+    per_char: bool
+    heads: tuple[str, ...]  # characters a match can start with
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    traditional: dict[int, int]  # str.maketrans table
+    latin: re.Pattern[str] | None  # pinyin and abbreviations; every alternative literal-first
+    variants: re.Pattern[str] | None
+    by_head: dict[str, tuple[_Entry, ...]]
+    window: int  # how far a mixed spelling can reach from a Latin run (紧急联系ren)
+
+    def find(self, text: str, start: int, end: int) -> tuple[_Entry, re.Match[str]] | None:
+        """The entry (longest word first) whose own pattern matches exactly ``text[start:end]``."""
+        for entry in self.by_head.get(text[start], ()):
+            own = entry.pattern.match(text, start)
+            if own is not None and own.end() == end:
+                return entry, own
+        return None
+
+
+@cache
+def _tables() -> _Tables:
+    data = rules_data()["normalization"]
+    entries: list[_Entry] = []
+    latin: list[str] = []
+    variants: list[str] = []
+    for word, syllables in sorted(data["pinyin"].items(), key=lambda item: -len(item[0])):
+        entry, scan = _pinyin_entry(word, syllables.split())
+        entries.append(entry)
+        latin.extend(scan)
+    for abbreviation, word in data["initialisms"].items():
+        head = re.escape(abbreviation[0])
+        # The look-behind sits after the first letter so the scan keeps a literal prefix.
+        pattern = rf"{head}(?<![a-z0-9]{head}){re.escape(abbreviation[1:])}(?![a-z0-9])"
+        entries.append(_Entry(word, re.compile(pattern), False, (abbreviation[0],)))
+        latin.append(pattern)
+    for spelling, word in sorted(data["variants"].items(), key=lambda item: -len(item[0])):
+        entries.append(_Entry(word, re.compile(re.escape(spelling)), False, (spelling[0],)))
+        variants.append(re.escape(spelling))
+    by_head: dict[str, list[_Entry]] = {}
+    for entry in entries:
+        for head in entry.heads:
+            by_head.setdefault(head, []).append(entry)
+    return _Tables(
+        traditional=str.maketrans(data["traditional"], data["simplified"]),
+        latin=re.compile("|".join(latin)) if latin else None,
+        variants=re.compile("|".join(variants)) if variants else None,
+        by_head={head: tuple(items) for head, items in by_head.items()},
+        # Longest spelled-out word plus a few separators per syllable.
+        window=max(
+            (sum(len(s) + 3 for s in syllables.split()) for syllables in data["pinyin"].values()),
+            default=0,
+        ),
+    )
+
+
+def _pinyin_entry(word: str, syllables: list[str]) -> tuple[_Entry, list[str]]:
+    """Patterns reading ``word`` in any mix of its characters and pinyin syllables.
+
+    Returns the entry (one group per character, for the index map) and two group-free scan
+    alternatives, one led by the first character and one by the first syllable, so the
+    combined scan keeps a literal prefix.
+    """
+    if len(syllables) != len(word):
+        raise ValueError(f"pinyin for {word!r} must have one syllable per character")
+    last = len(word) - 1
+    options: list[tuple[str, str]] = []
+    for index, (char, syllable) in enumerate(zip(word, syllables, strict=True)):
+        first, rest = re.escape(syllable[0]), re.escape(syllable[1:])
+        # Whole syllables only: "tong" inside "tongue" or "lu" in "lulu" are left alone.
+        latin = f"{first}(?<![a-z]{first}){rest}" if index == 0 else f"{first}{rest}"
+        if index == last:
+            latin += "(?![a-z])"
+        options.append((re.escape(char), latin))
+    tail = "".join(f"{_SEPARATOR}(?:{c}|{lat})" for c, lat in options[1:])
+    grouped = f"({options[0][0]}|{options[0][1]})" + "".join(
+        f"{_SEPARATOR}({c}|{lat})" for c, lat in options[1:]
+    )
+    entry = _Entry(word, re.compile(grouped), True, (word[0], syllables[0][0]))
+    return entry, [options[0][0] + tail, options[0][1] + tail]

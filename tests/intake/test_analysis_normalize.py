@@ -1,0 +1,114 @@
+"""Normalisation defeats filter-evading spellings and still points back at the original text."""
+
+from __future__ import annotations
+
+import pytest
+
+from collectguard.intake.analysis.normalize import normalize
+
+
+def original_of(body: str, word: str) -> str:
+    """The slice of ``body`` that the normalised ``word`` came from."""
+    normalized = normalize(body)
+    start = normalized.text.index(word)
+    begin, end = normalized.span(start, start + len(word))
+    return body[begin:end]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("通 讯 录", "通讯录"),
+        ("通-讯-录", "通讯录"),
+        ("通*讯*录", "通讯录"),
+        ("通.讯.录", "通讯录"),
+        ("通😀讯😀录", "通讯录"),
+        ("通\u200b讯\u200b录", "通讯录"),
+        ("通\ud83d\ude20讯录", "通讯录"),
+        ("通　讯　录", "通讯录"),
+        ("通,讯,录", "通讯录"),
+        ("通、讯、录里的人", "通讯录里的人"),
+    ],
+)
+def test_it_removes_separators_planted_between_characters(body: str, expected: str) -> None:
+    assert normalize(body).text == expected
+
+
+def test_it_keeps_real_punctuation_between_words() -> None:
+    assert normalize("你好，我是客服。").text == "你好,我是客服。"
+
+
+def test_it_keeps_the_brackets_of_an_sms_signature() -> None:
+    assert normalize("【农业银行】您好").text == "【农业银行】您好"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("tong讯录", "通讯录"),
+        ("tongxunlu", "通讯录"),
+        ("tong xun lu", "通讯录"),
+        ("TongXunLu", "通讯录"),
+        ("jia人", "家人"),
+        ("jiaren", "家人"),
+        ("laolai", "老赖"),
+        ("紧急联系ren", "紧急联系人"),
+        ("txl", "通讯录"),
+        ("爆 tong 讯 lu", "爆通讯录"),
+    ],
+)
+def test_it_spells_pinyin_and_abbreviations_back_into_characters(body: str, expected: str) -> None:
+    assert normalize(body).text == expected
+
+
+@pytest.mark.parametrize("body", ["tongue", "lulu", "usb", "jiarenn", "app"])
+def test_it_leaves_ordinary_latin_words_alone(body: str) -> None:
+    assert normalize(body).text == body
+
+
+def test_it_reads_traditional_characters_as_simplified() -> None:
+    assert normalize("通訊錄 單位 親戚 騙子 還錢 們").text == "通讯录单位亲戚骗子还钱们"
+
+
+def test_it_turns_full_width_letters_and_digits_half_width() -> None:
+    assert normalize("ＡＰＰ还款８０００元").text == "app还款8000元"
+
+
+def test_it_reads_homophone_variants() -> None:
+    assert normalize("通迅录").text == "通讯录"
+    assert normalize("暴光").text == "曝光"
+
+
+def test_spans_point_at_the_original_characters() -> None:
+    assert original_of("爆你的 tong 讯 lu!", "通讯录") == "tong 讯 lu"
+    assert original_of("通 讯 录", "通讯录") == "通 讯 录"
+    assert original_of("联系你ｊｉａ人", "家人") == "ｊｉａ人"
+    assert original_of("你的通訊錄", "通讯录") == "通訊錄"
+
+
+def test_each_respelled_character_keeps_its_own_span() -> None:
+    normalized = normalize("tong讯录")
+    assert [normalized.original[slice(*normalized.span(i, i + 1))] for i in range(3)] == [
+        "tong",
+        "讯",
+        "录",
+    ]
+
+
+def test_an_empty_span_maps_to_a_position() -> None:
+    normalized = normalize("你好")
+    assert normalized.span(1, 1) == (1, 1)
+    assert normalized.span(2, 2) == (2, 2)
+
+
+def test_an_empty_message_normalises_to_nothing() -> None:
+    normalized = normalize("")
+    assert (normalized.text, normalized.starts, normalized.ends) == ("", (), ())
+
+
+def test_characters_that_expand_keep_the_map_consistent() -> None:
+    body = "①号㎡通 讯 录"  # NFKC turns ① into 1 and ㎡ into m2
+    normalized = normalize(body)
+    assert len(normalized.starts) == len(normalized.ends) == len(normalized.text)
+    assert "通讯录" in normalized.text
+    assert original_of(body, "通讯录") == "通 讯 录"
