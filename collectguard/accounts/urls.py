@@ -8,13 +8,25 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("settings/", views.account_settings, name="settings"),
+    path("delete/", views.account_delete, name="delete"),
+    path("login/", views.login_view, name="login"),
+    path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
+        "two-factor/recovery-codes/",
+        views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
     ),
+    path(
+        "two-factor/recovery-codes/new/",
+        views.two_factor_regenerate,
+        name="two_factor_regenerate",
+    ),
+    path("two-factor/reset/", views.two_factor_reset, name="two_factor_reset"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("invitation/<str:token>/signup/", views.invitation_signup, name="invitation_signup"),
+    path("invitation/<str:token>/login/", views.invitation_login, name="invitation_login"),
+    path("invitation/<str:token>/accept/", views.invitation_accept_view, name="invitation_accept"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",

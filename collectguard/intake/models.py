@@ -67,6 +67,7 @@ class ImportBatch(models.Model):
     calls_imported = models.PositiveIntegerField(default=0)
     duplicates_skipped = models.PositiveIntegerField(default=0)
     left_out_messages = models.PositiveIntegerField(default=0)
+    left_out_calls = models.PositiveIntegerField(default=0)
     # [{"number": ..., "kind": ..., "messages": n, "calls": n, "sample": "..."}]
     left_out_senders = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
@@ -76,15 +77,29 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # The same file imported twice is one batch: re-importing adds nothing.
+            models.UniqueConstraint(fields=["case", "sha256"], name="import_unique_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.kind})"
+
+    @property
+    def left_out_count(self) -> int:
+        return self.left_out_messages + self.left_out_calls
 
 
 class Message(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
-    sender = models.CharField(_("号码"), max_length=64, db_index=True)  # normalised number
+    # Normalised number; empty when unknown (a visit, a letter, a paste without a sender).
+    sender = models.CharField(_("号码"), max_length=64, blank=True, db_index=True)
     sender_raw = models.CharField(max_length=128, blank=True)  # as written in the source
     sender_kind = models.CharField(max_length=20, choices=SenderKind.choices)
     direction = models.CharField(max_length=8, choices=Direction.choices, default="incoming")
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.SMS)
+    # The backup's box for SMS/MMS (received, sent, draft, outbox, failed, queued); empty otherwise.
+    box = models.CharField(max_length=10, blank=True)
     body = models.TextField(_("内容"))
     received_at = models.DateTimeField(_("时间"), null=True, blank=True)
     date_ms = models.BigIntegerField(null=True, blank=True)  # the backup's own epoch-ms value
@@ -97,6 +112,8 @@ class Message(models.Model):
     # [{"category", "start", "end", "provisions": [...], "rule": ...}]
     findings = models.JSONField(default=list, blank=True)
     is_flagged = models.BooleanField(default=False)
+    # Threatens violence, children or a visit "today": the step-1 page leads with what to do now.
+    is_urgent = models.BooleanField(default=False)
     is_night = models.BooleanField(default=False)
     dedupe_key = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -150,6 +167,9 @@ class Call(models.Model):
         ]
         indexes = [models.Index(fields=["case", "number", "started_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.number or '?'} {self.call_type} {self.started_at:%Y-%m-%d %H:%M}"
+
     @property
     def is_attempt(self) -> bool:
         """DESIGN.md: a call attempt is any call that is not outgoing."""
@@ -158,3 +178,55 @@ class Call(models.Model):
     @property
     def is_connected(self) -> bool:
         return self.call_type == self.CallType.INCOMING and self.duration_s > 0
+
+
+class Sender(models.Model):
+    """What is known about one number in a case, kept up to date as messages and calls arrive.
+
+    Summaries of the analysed messages (categories, signals, behaviours, 【signatures】) are
+    unions, so new messages only ever add to them; the counts are recomputed from the rows by
+    `collectguard.intake.senders.senders_refresh`. The step-1 page reads these rows instead of
+    every message, so it stays fast however many messages a case has.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="senders")
+    number = models.CharField(_("号码"), max_length=64, blank=True)
+    kind = models.CharField(max_length=20, choices=SenderKind.choices)
+    messages_received = models.PositiveIntegerField(default=0)
+    messages_sent = models.PositiveIntegerField(default=0)
+    night_messages = models.PositiveIntegerField(default=0)
+    flagged_messages = models.PositiveIntegerField(default=0)
+    calls = models.PositiveIntegerField(default=0)
+    call_attempts = models.PositiveIntegerField(default=0)
+    calls_connected = models.PositiveIntegerField(default=0)
+    night_calls = models.PositiveIntegerField(default=0)
+    max_attempts_per_day = models.PositiveIntegerField(default=0)
+    days_over_3_connected = models.PositiveIntegerField(default=0)
+    days_over_6_attempts = models.PositiveIntegerField(default=0)
+    categories = models.JSONField(default=list, blank=True)
+    signals = models.JSONField(default=list, blank=True)
+    behaviours = models.JSONField(default=list, blank=True)
+    signatures = models.JSONField(default=list, blank=True)
+    urgent = models.BooleanField(default=False)
+    # Sent something about a debt (a finding, a debt signal or collection vocabulary): a phone
+    # backup keeps this number's messages and calls even under data minimisation.
+    collection_related = models.BooleanField(default=False)
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-flagged_messages", "-messages_received", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="sender_unique_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return self.number or "?"
+
+    @property
+    def night_contacts(self) -> int:
+        return self.night_messages + self.night_calls
+
+    @property
+    def contacts(self) -> int:
+        return self.messages_received + self.call_attempts

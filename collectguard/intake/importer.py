@@ -1,0 +1,324 @@
+"""Importing one "SMS Backup & Restore" file into a case: the streaming part of `backup_import`.
+
+One pass over the file, inside the caller's transaction:
+
+* every record is normalised (number, time, night), received messages are analysed, and rows
+  go to the database in batches, skipping what the case already has (the unique dedupe key);
+* meanwhile each number gets a tally, and is marked collection-related as soon as it sends
+  something about a debt (analysis findings, debt signals or collection vocabulary);
+* at the end, unless the user asked to keep everything, the rows of numbers that never sent
+  anything collection-related are deleted again, before the transaction commits.
+
+Memory is bounded by the batch size plus one small tally per distinct number, whatever the
+size of the file. Deleting what was inserted within the same transaction costs less than
+reading (and analysing) the file twice, and nothing left out is ever committed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from collectguard.cases.models import Case
+from collectguard.intake.analysis import SenderInfo, analyze, classify_sender
+from collectguard.intake.backup import BinaryReadable, CallRecord, SmsRecord, parse_backup
+from collectguard.intake.bulk import RowWriter
+from collectguard.intake.models import (
+    Call,
+    Channel,
+    Direction,
+    ImportBatch,
+    Message,
+    Sender,
+    Source,
+)
+from collectguard.intake.records import (
+    SenderDelta,
+    analysis_fields,
+    datetime_from_ms,
+    dedupe_key,
+    is_night,
+)
+
+BATCH_SIZE: Final = 1000
+SAMPLE_CHARS: Final = 60
+#: At most this many left-out numbers are listed (the counts always cover all of them).
+LEFT_OUT_LISTED: Final = 200
+# A contact the borrower saved under one of these words is kept even from the call log alone.
+_COLLECTION_CONTACT: Final = re.compile(r"催|贷|债|银行|金融|法务|信用卡|客服|还款|借")
+
+
+@dataclass
+class Tally:
+    """What one number did in this file."""
+
+    kind: str
+    messages: int = 0
+    calls: int = 0
+    sample: str = ""
+    related: bool = False
+    delta: SenderDelta | None = None
+
+
+@dataclass
+class StreamOutcome:
+    messages_imported: int = 0
+    calls_imported: int = 0
+    duplicates_skipped: int = 0
+    left_out_messages: int = 0
+    left_out_calls: int = 0
+    left_out_senders: list[dict[str, Any]] = field(default_factory=list)
+    left_out_sender_count: int = 0
+    kept_numbers: set[str] = field(default_factory=set)
+    deltas: dict[str, SenderDelta] = field(default_factory=dict)
+
+
+MESSAGE_FIELDS: Final = (
+    "case",
+    "sender",
+    "sender_raw",
+    "sender_kind",
+    "direction",
+    "channel",
+    "box",
+    "body",
+    "received_at",
+    "date_ms",
+    "source",
+    "import_batch",
+    "categories",
+    "signals",
+    "findings",
+    "is_flagged",
+    "is_urgent",
+    "is_night",
+    "dedupe_key",
+    "created_at",
+)
+CALL_FIELDS: Final = (
+    "case",
+    "number",
+    "number_raw",
+    "sender_kind",
+    "call_type",
+    "started_at",
+    "date_ms",
+    "duration_s",
+    "notes",
+    "source",
+    "import_batch",
+    "is_night",
+    "dedupe_key",
+    "created_at",
+)
+_EMPTY_ANALYSIS: Final[dict[str, Any]] = {
+    "categories": [],
+    "signals": [],
+    "findings": [],
+    "is_flagged": False,
+    "is_urgent": False,
+}
+
+
+class _Importer:
+    def __init__(self, *, case: Case, batch: ImportBatch, keep_all: bool) -> None:
+        self.case = case
+        self.batch = batch
+        self.keep_all = keep_all
+        self.infos: dict[str, SenderInfo] = {}
+        self.tallies: dict[str, Tally] = {}
+        self.pending: list[tuple[Any, ...]] = []
+        self.pending_calls: list[tuple[Any, ...]] = []
+        self.records = 0
+        self.inserted_messages = 0
+        self.inserted_calls = 0
+        self.known_related = set(
+            Sender.objects.filter(case=case, collection_related=True).values_list(
+                "number", flat=True
+            )
+        )
+        self.messages = RowWriter(Message, MESSAGE_FIELDS)
+        self.calls = RowWriter(Call, CALL_FIELDS)
+        self.when = self.messages.preparer("received_at")
+        self.json = self.messages.preparer("categories")
+        self.created_at = self.when(timezone.now())
+        self.empty_json = self.json([])
+
+    def sender(self, raw: str) -> SenderInfo:
+        info = self.infos.get(raw)
+        if info is None:
+            info = classify_sender(raw)
+            self.infos[raw] = info
+        return info
+
+    def tally(self, info: SenderInfo) -> Tally:
+        tally = self.tallies.get(info.number)
+        if tally is None:
+            tally = Tally(kind=info.kind, related=info.number in self.known_related)
+            self.tallies[info.number] = tally
+        return tally
+
+    def add_sms(self, record: SmsRecord) -> None:
+        when = datetime_from_ms(record.date_ms)
+        incoming = record.box == "received"
+        analysis = None
+        if incoming and record.body:
+            # The analysis classifies the sender anyway: reuse that rather than ask twice.
+            analysis = analyze(record.body, sender=record.address, received_at=when)
+            self.infos.setdefault(record.address, analysis.sender)
+        info = self.sender(record.address)
+        tally = self.tally(info)
+        tally.messages += 1
+        fields = _EMPTY_ANALYSIS
+        if analysis is not None:
+            fields = analysis_fields(analysis)
+            if tally.delta is None:
+                tally.delta = SenderDelta(kind=info.kind)
+            tally.delta.add(analysis)
+            tally.related = tally.related or tally.delta.collection_related
+            if not tally.sample:
+                tally.sample = record.body[:SAMPLE_CHARS]
+        json = self.json
+        self.pending.append(
+            (
+                self.case.pk,
+                info.number[:64],
+                record.address[:128],
+                info.kind,
+                Direction.INCOMING if incoming else Direction.OUTGOING,
+                Channel.MMS if record.is_mms else Channel.SMS,
+                record.box,
+                record.body,
+                self.when(when),
+                record.date_ms,
+                Source.BACKUP,
+                self.batch.pk,
+                json(fields["categories"]) if fields["categories"] else self.empty_json,
+                json(fields["signals"]) if fields["signals"] else self.empty_json,
+                json(fields["findings"]) if fields["findings"] else self.empty_json,
+                fields["is_flagged"],
+                fields["is_urgent"],
+                is_night(when),
+                dedupe_key(
+                    "backup-sms",
+                    info.number,
+                    record.date_ms,
+                    record.box,
+                    record.is_mms,
+                    record.body,
+                ),
+                self.created_at,
+            )
+        )
+
+    def add_call(self, record: CallRecord) -> None:
+        info = self.sender(record.number)
+        tally = self.tally(info)
+        tally.calls += 1
+        if not tally.related and (
+            record.contact_name is None or _COLLECTION_CONTACT.search(record.contact_name)
+        ):
+            # Collectors call from numbers nobody saves; calls with saved contacts (family,
+            # friends) are left out unless the number is known to be about the debt.
+            tally.related = True
+        when = datetime_from_ms(record.date_ms)
+        self.pending_calls.append(
+            (
+                self.case.pk,
+                info.number[:64],
+                record.number[:128],
+                info.kind,
+                record.call_type,
+                self.when(when),
+                record.date_ms,
+                record.duration_s,
+                "",
+                Source.BACKUP,
+                self.batch.pk,
+                is_night(when),
+                dedupe_key("backup-call", info.number, record.date_ms, record.call_type),
+                self.created_at,
+            )
+        )
+
+    def flush(self) -> None:
+        """Write what is pending; rows the case already has are skipped by the database."""
+        self.records += len(self.pending) + len(self.pending_calls)
+        self.inserted_messages += self.messages.insert(self.pending)
+        self.inserted_calls += self.calls.insert(self.pending_calls)
+        self.pending.clear()
+        self.pending_calls.clear()
+
+    def leave_out(self, numbers: list[str]) -> dict[str, tuple[int, int]]:
+        """Delete this batch's rows of ``numbers`` (inserted in this transaction, never
+        committed); returns how many messages and calls each number had."""
+        counts: dict[str, list[int]] = {}
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start : start + 500]
+            messages = Message.objects.filter(import_batch=self.batch, sender__in=chunk)
+            calls = Call.objects.filter(import_batch=self.batch, number__in=chunk)
+            for number, n in messages.values_list("sender").annotate(n=Count("pk")).order_by():
+                counts.setdefault(number, [0, 0])[0] = n
+            for number, n in calls.values_list("number").annotate(n=Count("pk")).order_by():
+                counts.setdefault(number, [0, 0])[1] = n
+            # A raw delete: nothing can refer to rows created a moment ago in this same
+            # transaction, so Django need not load them to look for dependents.
+            messages._raw_delete(connection.alias)
+            calls._raw_delete(connection.alias)
+        return {number: (m, c) for number, (m, c) in counts.items()}
+
+
+def import_stream(
+    *, case: Case, batch: ImportBatch, fileobj: BinaryReadable, keep_all: bool
+) -> StreamOutcome:
+    """Import the records of ``fileobj`` into ``case`` as ``batch`` (see module docstring).
+
+    Must run inside a transaction: raises ``BackupError`` from the parser, possibly after rows
+    were written, and only a rollback undoes them.
+    """
+    importer = _Importer(case=case, batch=batch, keep_all=keep_all)
+    for record in parse_backup(fileobj):
+        if isinstance(record, SmsRecord):
+            importer.add_sms(record)
+        else:
+            importer.add_call(record)
+        if len(importer.pending) + len(importer.pending_calls) >= BATCH_SIZE:
+            importer.flush()
+    importer.flush()
+
+    outcome = StreamOutcome(
+        duplicates_skipped=importer.records - importer.inserted_messages - importer.inserted_calls
+    )
+    left_out: list[str] = []
+    for number, tally in importer.tallies.items():
+        if keep_all or tally.related:
+            outcome.kept_numbers.add(number)
+            if tally.delta is not None:
+                outcome.deltas[number] = tally.delta
+        else:
+            left_out.append(number)
+    removed = importer.leave_out(left_out) if left_out else {}
+    for number, (messages, calls) in removed.items():
+        outcome.left_out_messages += messages
+        outcome.left_out_calls += calls
+        if messages or calls:
+            outcome.left_out_sender_count += 1
+            outcome.left_out_senders.append(
+                {
+                    "number": number,
+                    "kind": importer.tallies[number].kind,
+                    "messages": messages,
+                    "calls": calls,
+                    "sample": importer.tallies[number].sample,
+                }
+            )
+    outcome.messages_imported = importer.inserted_messages - outcome.left_out_messages
+    outcome.calls_imported = importer.inserted_calls - outcome.left_out_calls
+    outcome.left_out_senders.sort(key=lambda row: (-row["messages"] - row["calls"], row["number"]))
+    del outcome.left_out_senders[LEFT_OUT_LISTED:]
+    return outcome

@@ -1,0 +1,161 @@
+"""Turning analysed messages into row values: findings JSON, night-time, dedupe keys.
+
+Shared by every way a message arrives (paste, manual entry, phone backup), so a message gets
+the same stored form whichever way it came in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+from collectguard.intake.analysis import Analysis
+from collectguard.intake.analysis.findings import SHANGHAI
+from collectguard.intake.analysis.verdict import NIGHT_END_HOUR, NIGHT_START_HOUR
+
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+#: Signals that show a message is about a debt (an institution's name alone does not: shops and
+#: banks advertise too).
+DEBT_SIGNALS: Final = frozenset({"amount", "contract_ref", "repayment_channel"})
+
+# Words of debt collection, allowing a separator or two between the characters because
+# collectors write "逾 期" and "还-款" to get past filters.
+_VOCABULARY: Final = (
+    "逾期",
+    "欠款",
+    "欠钱",
+    "欠债",
+    "债务",
+    "还款",
+    "还钱",
+    "还清",
+    "结清",
+    "催收",
+    "催缴",
+    "借款",
+    "贷款",
+    "网贷",
+    "账单",
+    "分期",
+    "本金",
+    "利息",
+    "罚息",
+    "违约金",
+    "法务",
+    "征信",
+    "协商",
+    "延期",
+)
+_COLLECTION_WORDS: Final = re.compile(
+    "|".join(r"[\W_]{0,2}".join(re.escape(ch) for ch in word) for word in _VOCABULARY)
+)
+
+
+def datetime_from_ms(date_ms: int) -> datetime:
+    """An aware UTC datetime from epoch milliseconds, without float rounding.
+
+    >>> datetime_from_ms(1780324200123).isoformat()
+    '2026-06-01T14:30:00.123000+00:00'
+    """
+    return EPOCH + timedelta(milliseconds=date_ms)
+
+
+def is_night(when: datetime | None) -> bool:
+    """22:00–08:00 China time (GB/T 45251-2025, CBA 2026 guideline).
+
+    >>> is_night(datetime(2026, 6, 1, 14, 30, tzinfo=UTC))  # 22:30 in Shanghai
+    True
+    >>> is_night(datetime(2026, 6, 1, 0, 0, tzinfo=UTC))  # 08:00 in Shanghai
+    False
+    """
+    if when is None:
+        return False
+    hour = when.astimezone(SHANGHAI).hour
+    return hour >= NIGHT_START_HOUR or hour < NIGHT_END_HOUR
+
+
+def dedupe_key(*parts: object) -> str:
+    """A stable 64-character key for the parts that make a message or call the same one.
+
+    >>> len(dedupe_key("sms", "13612345678", 1780324200000)), dedupe_key("a") == dedupe_key("a")
+    (64, True)
+    """
+    text = "\x1f".join("" if part is None else str(part) for part in parts)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def mentions_collection(body: str) -> bool:
+    """Whether the text uses the vocabulary of debt collection.
+
+    >>> mentions_collection("您的借款已逾 期"), mentions_collection("周末回家吃饭吗？")
+    (True, False)
+    """
+    return _COLLECTION_WORDS.search(body) is not None
+
+
+def is_collection_related(analysis: Analysis) -> bool:
+    """A received message that makes its sender worth keeping (data minimisation at import)."""
+    if analysis.categories or DEBT_SIGNALS.intersection(analysis.signals):
+        return True
+    return mentions_collection(analysis.body)
+
+
+def findings_json(analysis: Analysis) -> list[dict[str, Any]]:
+    """What is stored per finding: the span, the provisions in force that day and the rule.
+
+    Explanations are not copied into every row; they are read from the legal data when shown.
+    """
+    return [
+        {
+            "category": f.category,
+            "start": f.start,
+            "end": f.end,
+            "provisions": list(f.provisions),
+            "rule": f.rule_id,
+            "behaviour": f.behaviour,
+        }
+        for f in analysis.findings
+    ]
+
+
+def analysis_fields(analysis: Analysis) -> dict[str, Any]:
+    """Message field values from an analysis."""
+    return {
+        "categories": list(analysis.categories),
+        "signals": list(analysis.signals),
+        "findings": findings_json(analysis),
+        "is_flagged": bool(analysis.categories),
+        "is_urgent": bool(analysis.urgent),
+    }
+
+
+_SIGNATURE: Final = re.compile(r"【([^】\n]{1,20})】")
+
+
+@dataclass
+class SenderDelta:
+    """What newly stored messages add to one sender's summary (see models.Sender)."""
+
+    kind: str
+    categories: set[str] = field(default_factory=set)
+    signals: set[str] = field(default_factory=set)
+    behaviours: set[str] = field(default_factory=set)
+    signatures: list[str] = field(default_factory=list)
+    urgent: bool = False
+    collection_related: bool = False
+
+    def add(self, analysis: Analysis) -> None:
+        self.categories.update(analysis.categories)
+        self.signals.update(analysis.signals)
+        self.behaviours.update(f.behaviour for f in analysis.findings if f.behaviour)
+        self.urgent = self.urgent or bool(analysis.urgent)
+        if len(self.signatures) < 5 and "【" in analysis.body:
+            for match in _SIGNATURE.finditer(analysis.body):
+                if match.group(0) not in self.signatures and len(self.signatures) < 5:
+                    self.signatures.append(match.group(0))
+        if not self.collection_related:
+            self.collection_related = is_collection_related(analysis)

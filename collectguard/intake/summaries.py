@@ -1,0 +1,258 @@
+"""Keeping the per-sender summaries (models.Sender) in step with the messages and calls.
+
+Counts are recomputed from the rows with one grouped query per table, so they cannot drift;
+the analysed content (categories, signals, behaviours, signatures) is merged as unions from
+what the caller just analysed, so nobody has to re-read every message to add a few.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, Final
+
+from django.db.models import Count, Max, Min, Q
+
+from collectguard.cases.models import Case
+from collectguard.intake.analysis import SIGNALS, classify_sender
+from collectguard.intake.analysis.findings import CATEGORIES, SHANGHAI
+from collectguard.intake.bulk import RowWriter
+from collectguard.intake.models import Call, Direction, Message, Sender
+from collectguard.intake.records import SenderDelta, is_collection_related
+
+#: "Received messages" of DESIGN.md: incoming SMS plus incoming MMS with text.
+RECEIVED: Final = Q(direction=Direction.INCOMING) & (
+    Q(channel="sms") | (Q(channel="mms") & ~Q(body=""))
+)
+#: A call attempt is any call that is not outgoing.
+ATTEMPT: Final = ~Q(call_type=Call.CallType.OUTGOING)
+#: Connected: an incoming call that lasted more than zero seconds.
+CONNECTED: Final = Q(call_type=Call.CallType.INCOMING, duration_s__gt=0)
+CONNECTED_LIMIT: Final = 3
+ATTEMPT_LIMIT: Final = 6
+
+# Above this many numbers a refresh recomputes the whole case rather than filter by number.
+_FILTER_LIMIT: Final = 400
+_COUNT_FIELDS: Final = (
+    "kind",
+    "messages_received",
+    "messages_sent",
+    "night_messages",
+    "flagged_messages",
+    "calls",
+    "call_attempts",
+    "calls_connected",
+    "night_calls",
+    "max_attempts_per_day",
+    "days_over_3_connected",
+    "days_over_6_attempts",
+    "categories",
+    "signals",
+    "behaviours",
+    "signatures",
+    "urgent",
+    "collection_related",
+    "first_contact_at",
+    "last_contact_at",
+)
+
+
+def _earliest(*values: datetime | None) -> datetime | None:
+    present = [v for v in values if v is not None]
+    return min(present) if present else None
+
+
+def _latest(*values: datetime | None) -> datetime | None:
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
+
+
+def call_days(case: Case, numbers: Iterable[str] | None = None) -> dict[str, dict[Any, list[int]]]:
+    """Per number, per China-time day: [attempts, connected] (calls that are not outgoing)."""
+    from django.db.models.functions import TruncDate
+
+    calls = Call.objects.filter(case=case).filter(ATTEMPT)
+    if numbers is not None:
+        calls = calls.filter(number__in=list(numbers))
+    rows = (
+        calls.annotate(day=TruncDate("started_at", tzinfo=SHANGHAI))
+        .values("number", "day")
+        .annotate(attempts=Count("pk"), connected=Count("pk", filter=CONNECTED))
+        .order_by()
+    )
+    result: dict[str, dict[Any, list[int]]] = defaultdict(dict)
+    for row in rows:
+        result[row["number"]][row["day"]] = [row["attempts"], row["connected"]]
+    return result
+
+
+def senders_refresh(
+    *,
+    case: Case,
+    deltas: Mapping[str, SenderDelta] | None = None,
+    numbers: Iterable[str] = (),
+    all_senders: bool = False,
+) -> None:
+    """Recompute the counts of ``numbers`` and the deltas' numbers, and merge ``deltas``.
+
+    Call it inside the transaction that stored the rows. ``all_senders`` refreshes every
+    sender of the case (and drops summaries of numbers that no longer have any row).
+    """
+    deltas = deltas or {}
+    wanted: set[str] | None = None if all_senders else set(numbers) | set(deltas)
+    if wanted is not None and not wanted:
+        return
+    narrow = wanted is not None and len(wanted) <= _FILTER_LIMIT
+
+    messages = Message.objects.filter(case=case)
+    calls = Call.objects.filter(case=case)
+    if narrow:
+        assert wanted is not None
+        messages = messages.filter(sender__in=wanted)
+        calls = calls.filter(number__in=wanted)
+    message_rows: dict[str, dict[str, Any]] = {
+        row["sender"]: dict(row)
+        for row in messages.values("sender")
+        .annotate(
+            received=Count("pk", filter=RECEIVED),
+            sent=Count("pk", filter=Q(direction=Direction.OUTGOING)),
+            night=Count("pk", filter=RECEIVED & Q(is_night=True)),
+            flagged=Count("pk", filter=Q(direction=Direction.INCOMING, is_flagged=True)),
+            first=Min("received_at", filter=Q(direction=Direction.INCOMING)),
+            last=Max("received_at", filter=Q(direction=Direction.INCOMING)),
+            kind=Max("sender_kind"),
+        )
+        .order_by()
+    }
+    call_rows: dict[str, dict[str, Any]] = {
+        row["number"]: dict(row)
+        for row in calls.values("number")
+        .annotate(
+            total=Count("pk"),
+            attempts=Count("pk", filter=ATTEMPT),
+            connected=Count("pk", filter=CONNECTED),
+            night=Count("pk", filter=ATTEMPT & Q(is_night=True)),
+            first=Min("started_at", filter=ATTEMPT),
+            last=Max("started_at", filter=ATTEMPT),
+            kind=Max("sender_kind"),
+        )
+        .order_by()
+    }
+    days = call_days(case, wanted if narrow else None)
+
+    all_numbers = set(message_rows) | set(call_rows) | set(deltas)
+    if wanted is not None:
+        all_numbers &= wanted | set(deltas)
+    existing_qs = Sender.objects.filter(case=case)
+    if narrow:
+        existing_qs = existing_qs.filter(number__in=all_numbers)
+    existing = {s.number: s for s in existing_qs}
+
+    writer = RowWriter(
+        Sender,
+        ("case", "number", *_COUNT_FIELDS),
+        conflict=("case", "number"),
+        update=_COUNT_FIELDS,
+    )
+    json = writer.preparer("categories")
+    moment = writer.preparer("first_contact_at")
+    rows: list[tuple[Any, ...]] = []
+    for number in sorted(all_numbers):
+        m: dict[str, Any] = message_rows.get(number, {})
+        c: dict[str, Any] = call_rows.get(number, {})
+        per_day = days.get(number, {})
+        delta = deltas.get(number)
+        sender = existing.get(number) or Sender(case=case, number=number)
+        kind = (
+            (delta.kind if delta else "")
+            or m.get("kind")
+            or c.get("kind")
+            or sender.kind
+            or classify_sender(number).kind
+        )
+        categories, signals = list(sender.categories), list(sender.signals)
+        behaviours, signatures = list(sender.behaviours), list(sender.signatures)
+        urgent, related = sender.urgent, sender.collection_related
+        if delta is not None:
+            categories = [x for x in CATEGORIES if x in delta.categories or x in categories]
+            signals = [x for x in SIGNALS if x in delta.signals or x in signals]
+            behaviours = sorted(set(behaviours) | delta.behaviours)
+            signatures = (signatures + [s for s in delta.signatures if s not in signatures])[:5]
+            urgent = urgent or delta.urgent
+            related = related or delta.collection_related
+        rows.append(
+            (
+                case.pk,
+                number,
+                kind,
+                m.get("received", 0),
+                m.get("sent", 0),
+                m.get("night", 0),
+                m.get("flagged", 0),
+                c.get("total", 0),
+                c.get("attempts", 0),
+                c.get("connected", 0),
+                c.get("night", 0),
+                max((v[0] for v in per_day.values()), default=0),
+                sum(1 for v in per_day.values() if v[1] > CONNECTED_LIMIT),
+                sum(1 for v in per_day.values() if v[0] > ATTEMPT_LIMIT),
+                json(categories),
+                json(signals),
+                json(behaviours),
+                json(signatures),
+                urgent,
+                related,
+                moment(_earliest(m.get("first"), c.get("first"))),
+                moment(_latest(m.get("last"), c.get("last"))),
+            )
+        )
+    writer.insert(rows)
+    # Numbers whose last message or call is gone have nothing left to summarise.
+    gone = set(existing) - all_numbers
+    if gone:
+        Sender.objects.filter(case=case, number__in=gone).delete()
+
+
+def senders_rebuild(*, case: Case) -> None:
+    """Rebuild every sender summary of the case from its stored messages (after re-analysis)."""
+    from collectguard.intake.analysis import Analysis, Finding, classify_sender
+
+    deltas: dict[str, SenderDelta] = {}
+    rows = (
+        Message.objects.filter(case=case, direction=Direction.INCOMING)
+        .values_list(
+            "sender", "sender_kind", "body", "categories", "signals", "findings", "is_urgent"
+        )
+        .order_by("pk")
+        .iterator(chunk_size=2000)
+    )
+    for sender, kind, body, categories, signals, findings, urgent in rows:
+        delta = deltas.setdefault(sender, SenderDelta(kind=kind))
+        analysis = Analysis(
+            body=body,
+            sender=classify_sender(sender),
+            categories=list(categories),
+            signals=list(signals),
+            findings=[
+                Finding(
+                    category=f["category"],
+                    start=f["start"],
+                    end=f["end"],
+                    matched_text="",
+                    provisions=f.get("provisions", []),
+                    explanation_zh="",
+                    explanation_en="",
+                    behaviour=f.get("behaviour", ""),
+                    rule_id=f.get("rule", ""),
+                )
+                for f in findings
+            ],
+            urgent=urgent,
+        )
+        delta.add(analysis)
+        delta.collection_related = delta.collection_related or is_collection_related(analysis)
+    Sender.objects.filter(case=case).update(
+        categories=[], signals=[], behaviours=[], signatures=[], urgent=False
+    )
+    senders_refresh(case=case, deltas=deltas, all_senders=True)

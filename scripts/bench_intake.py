@@ -1,0 +1,357 @@
+#!/usr/bin/env python
+"""Benchmark step 1 (intake): analysis throughput, a 100,000-message import, page rendering.
+
+    .venv/bin/python scripts/bench_intake.py                 # SQLite, plus PostgreSQL when
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python scripts/bench_intake.py
+    .venv/bin/python scripts/bench_intake.py --messages 20000 --skip-postgres   # quicker
+
+What is measured (targets of issue #3 in brackets):
+
+* analysis in-process: ``analyze()`` on the distinct bodies of the generated backup [≥ 30,000/s];
+* analysis through ``manage.py analyze_messages`` on the same messages as JSON Lines, wall
+  time including process start, and without it (a one-line run is subtracted) [≥ 30,000/s];
+* a bare streaming parse of the generated backup (``parse_backup``), then ``backup_import`` of
+  the same file into a fresh SQLite database, each in its own process: seconds, peak RSS and
+  the import / parse ratio [≤ 15 s, ≤ 250 MB, ≤ 5×]; the same on PostgreSQL in a separate
+  ``bench`` database when DATABASE_URL is set;
+* the case page and the step-1 overview of the imported case (100,000 messages), median of
+  repeated renders through Django's test client [≤ 300 ms]; the message list and the
+  statistics page for information.
+
+Every child process starts clean, so peak memory is the import's own (ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+TARGETS = {
+    "analysis_per_s": 30_000,
+    "import_s": 15.0,
+    "import_rss_mb": 250.0,
+    "import_vs_parse": 5.0,
+    "page_ms": 300.0,
+}
+
+
+# --- children (run in their own process) ----------------------------------------------------------
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collectguard.settings")
+    import django
+
+    django.setup()
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_parse(path: str) -> dict[str, Any]:
+    from collectguard.intake.backup import parse_backup
+
+    start = time.perf_counter()
+    count = 0
+    with open(path, "rb") as handle:
+        for _record in parse_backup(handle):
+            count += 1
+    return {"records": count, "seconds": time.perf_counter() - start, "rss_mb": _rss_mb()}
+
+
+def child_analysis(path: str, limit: int) -> dict[str, Any]:
+    _setup()
+    from collectguard.intake.analysis import analyze
+    from collectguard.intake.backup import SmsRecord, parse_backup
+    from collectguard.intake.records import datetime_from_ms
+
+    items = []
+    with open(path, "rb") as handle:
+        for record in parse_backup(handle):
+            if isinstance(record, SmsRecord) and record.body:
+                items.append((record.body, record.address, datetime_from_ms(record.date_ms)))
+            if len(items) >= limit:
+                break
+    analyze("预热", sender="13612345678")  # compile the rules outside the timing
+    start = time.perf_counter()
+    for body, sender, when in items:
+        analyze(body, sender=sender, received_at=when)
+    seconds = time.perf_counter() - start
+    return {
+        "messages": len(items),
+        "distinct_bodies": len({body for body, _s, _w in items}),
+        "seconds": seconds,
+        "per_s": len(items) / seconds,
+    }
+
+
+def child_import(path: str, analysis: str) -> dict[str, Any]:
+    _setup()
+    from django.core.management import call_command
+
+    from collectguard.accounts.models import User
+    from collectguard.cases.models import Case
+    from collectguard.intake import importer
+    from collectguard.intake.services import backup_import
+
+    call_command("migrate", verbosity=0)
+    user = User.objects.create_user("bench", password="bench-pass-2026")  # noqa: S106
+    case = Case.objects.create(owner=user, title="bench", loan_type="consumer_finance")
+    if analysis == "none":
+        # Information only: the pipeline's own cost with the analyser replaced by a no-op.
+        from collectguard.intake.analysis import Analysis, classify_sender
+
+        def no_analysis(body: str, *, sender: str = "", received_at: Any = None) -> Analysis:
+            return Analysis(
+                body=body, sender=classify_sender(sender), categories=[], signals=["amount"],
+                findings=[],
+            )
+
+        importer.analyze = no_analysis  # type: ignore[assignment]
+    base_rss = _rss_mb()
+    start = time.perf_counter()
+    with open(path, "rb") as handle:
+        result = backup_import(
+            case=case, user=user, fileobj=handle, original_name=Path(path).name
+        )
+    seconds = time.perf_counter() - start
+    return {
+        "case": case.pk,
+        "seconds": seconds,
+        "rss_mb": _rss_mb(),
+        "rss_before_mb": base_rss,
+        "messages_imported": result.messages_imported,
+        "left_out_messages": result.left_out_messages,
+        "duplicates_skipped": result.duplicates_skipped,
+    }
+
+
+def child_pages(case_id: int, repeat: int) -> dict[str, Any]:
+    _setup()
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.db import connection
+
+    from collectguard.accounts.models import User
+    from collectguard.intake.models import Message
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench"))
+    pages = {
+        "case_page": f"/cases/{case_id}/",
+        "intake_overview": f"/cases/{case_id}/intake/",
+        "message_list": f"/cases/{case_id}/intake/messages/",
+        "message_list_filtered": f"/cases/{case_id}/intake/messages/?flagged=on&night=on",
+        "senders": f"/cases/{case_id}/intake/senders/",
+        "statistics": f"/cases/{case_id}/intake/statistics/",
+    }
+    results: dict[str, Any] = {"messages": Message.objects.filter(case_id=case_id).count()}
+    for name, url in pages.items():
+        response = client.get(url)  # warm-up (template and rule caches)
+        assert response.status_code == 200, (url, response.status_code)
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+        results[name] = {
+            "median_ms": statistics.median(times),
+            "max_ms": max(times),
+            "queries": len(queries.captured_queries),
+        }
+    return results
+
+
+# --- orchestration ----------------------------------------------------------------------------------
+
+
+def run_child(mode: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    done = subprocess.run(
+        [PYTHON, __file__, "--child", mode, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{mode} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def analyze_command(path: Path, limit: int, workdir: Path) -> dict[str, Any]:
+    """analyze_messages on JSON Lines made from the backup's messages."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collectguard.settings")
+    from collectguard.intake.backup import SmsRecord, parse_backup
+    from collectguard.intake.records import datetime_from_ms
+
+    lines = []
+    with path.open("rb") as handle:
+        for record in parse_backup(handle):
+            if isinstance(record, SmsRecord) and record.body:
+                lines.append(
+                    json.dumps(
+                        {
+                            "sender": record.address,
+                            "body": record.body,
+                            "received_at": datetime_from_ms(record.date_ms).isoformat(),
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+            if len(lines) >= limit:
+                break
+    source = workdir / "messages.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = workdir / "one.jsonl"
+    one.write_text(lines[0] + "\n", encoding="utf-8")
+
+    def timed(file: Path) -> float:
+        start = time.perf_counter()
+        subprocess.run(
+            [PYTHON, "manage.py", "analyze_messages", str(file)],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return time.perf_counter() - start
+
+    startup = min(timed(one) for _ in range(2))
+    total = timed(source)
+    return {
+        "messages": len(lines),
+        "seconds": total,
+        "startup_seconds": startup,
+        "per_s_wall": len(lines) / total,
+        "per_s_excluding_start": len(lines) / max(total - startup, 1e-9),
+    }
+
+
+def ensure_postgres_database(url: str, name: str) -> str:
+    """A separate database for the benchmark on the server of DATABASE_URL (created if needed)."""
+    import psycopg
+
+    base = url.rsplit("/", 1)[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
+def verdict(ok: bool) -> str:
+    return "OK " if ok else "MISS"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--analysis-sample", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=7, help="renders per page")
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        mode, *rest = args.child
+        if mode == "parse":
+            out = child_parse(rest[0])
+        elif mode == "analysis":
+            out = child_analysis(rest[0], int(rest[1]))
+        elif mode == "import":
+            out = child_import(rest[0], rest[1])
+        elif mode == "pages":
+            out = child_pages(int(rest[0]), int(rest[1]))
+        else:
+            raise SystemExit(f"unknown child {mode}")
+        print(json.dumps(out))
+        return 0
+
+    from collectguard.intake.backup_fixtures import generate_backup
+
+    report: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp:
+        work = Path(tmp)
+        backup = work / "sms-bench.xml"
+        started = time.perf_counter()
+        generate_backup(args.messages, backup)
+        size_mb = backup.stat().st_size / 1e6
+        print(f"generated {args.messages:,} messages, {size_mb:.1f} MB "
+              f"in {time.perf_counter() - started:.1f} s")
+
+        report["analysis"] = run_child("analysis", str(backup), str(args.analysis_sample))
+        a = report["analysis"]
+        print(f"analysis in-process: {a['per_s']:,.0f} msg/s ({a['messages']:,} messages, "
+              f"{a['distinct_bodies']:,} distinct) [{verdict(a['per_s'] >= TARGETS['analysis_per_s'])}]")
+        c = report["analyze_messages"] = analyze_command(backup, args.analysis_sample, work)
+        print(f"analyze_messages: {c['per_s_wall']:,.0f} msg/s wall, "
+              f"{c['per_s_excluding_start']:,.0f} msg/s excluding {c['startup_seconds']:.2f} s start "
+              f"[{verdict(c['per_s_excluding_start'] >= TARGETS['analysis_per_s'])}]")
+
+        databases = [("sqlite", {"SQLITE_PATH": str(work / "bench.sqlite3")})]
+        url = os.environ.get("DATABASE_URL", "")
+        if url.startswith("postgres") and not args.skip_postgres:
+            databases.append(("postgresql", {"DATABASE_URL": ensure_postgres_database(url, "bench")}))
+        for label, db_env in databases:
+            env = {
+                **db_env,
+                "MEDIA_ROOT": str(work / f"media-{label}"),
+                "DJANGO_DEBUG": "0",
+                "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+                "MAX_UPLOAD_BYTES": str(200 * 1024 * 1024),
+            }
+            if label == "sqlite":
+                env["DATABASE_URL"] = ""
+            parse = run_child("parse", str(backup), env=env)
+            imported = run_child("import", str(backup), "full", env=env)
+            ratio = imported["seconds"] / parse["seconds"]
+            report[label] = {"parse": parse, "import": imported, "ratio": ratio}
+            print(f"[{label}] bare parse: {parse['seconds']:.2f} s ({parse['records']:,} records, "
+                  f"peak RSS {parse['rss_mb']:.0f} MB)")
+            print(f"[{label}] import with analysis: {imported['seconds']:.2f} s, peak RSS "
+                  f"{imported['rss_mb']:.0f} MB (before: {imported['rss_before_mb']:.0f} MB), "
+                  f"{imported['messages_imported']:,} imported, {imported['left_out_messages']:,} "
+                  f"left out [{verdict(imported['seconds'] <= TARGETS['import_s'])} time, "
+                  f"{verdict(imported['rss_mb'] <= TARGETS['import_rss_mb'])} memory]")
+            print(f"[{label}] import / parse: {ratio:.1f}x [{verdict(ratio <= TARGETS['import_vs_parse'])}]")
+            pages = run_child("pages", str(imported["case"]), str(args.repeat), env=env)
+            report[label]["pages"] = pages
+            for name, figures in pages.items():
+                if name == "messages":
+                    continue
+                target = TARGETS["page_ms"] if name in {"case_page", "intake_overview"} else None
+                mark = f" [{verdict(figures['median_ms'] <= target)}]" if target else ""
+                print(f"[{label}] {name}: median {figures['median_ms']:.0f} ms, max "
+                      f"{figures['max_ms']:.0f} ms, {figures['queries']} queries "
+                      f"({pages['messages']:,} messages){mark}")
+            # Information: the same import with the analyser replaced by a no-op, to show
+            # what the pipeline itself costs.
+            if label == "sqlite":
+                env_none = {**env, "SQLITE_PATH": str(work / "bench-noanalysis.sqlite3"),
+                            "MEDIA_ROOT": str(work / "media-none")}
+                bare = run_child("import", str(backup), "none", env=env_none)
+                report[label]["import_without_analysis"] = bare
+                print(f"[{label}] (information) import with a no-op analyser: "
+                      f"{bare['seconds']:.2f} s, peak RSS {bare['rss_mb']:.0f} MB")
+    out = ROOT / "var" / "bench-intake.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"figures saved to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

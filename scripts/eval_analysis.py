@@ -1,0 +1,150 @@
+#!/usr/bin/env python
+"""Measure the message analyser on a labelled corpus and write docs/analysis-quality.md.
+
+    .venv/bin/python scripts/eval_analysis.py                  # the project's corpus
+    .venv/bin/python scripts/eval_analysis.py --corpus FILE    # any file in the same format
+    .venv/bin/python scripts/eval_analysis.py --check          # exit 1 when a target is missed
+
+Prints per-category precision and recall, sender-kind accuracy and the messages that were
+missed or wrongly flagged (ids, expected, found), so rule authors see what to look at.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collectguard.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from collectguard.intake.quality import (  # noqa: E402
+    PRECISION_TARGET,
+    RECALL_TARGET,
+    SENDER_KIND_TARGET,
+    Report,
+    evaluate,
+    load_corpus,
+)
+
+DEFAULT_CORPUS = ROOT / "tests" / "intake" / "data" / "corpus.jsonl"
+DOC = ROOT / "docs" / "analysis-quality.md"
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def table(report: Report) -> list[str]:
+    lines = [
+        "| category | support | precision | recall | target met |",
+        "|---|---:|---:|---:|:---:|",
+    ]
+    for code, score in report.categories.items():
+        ok = score.precision >= PRECISION_TARGET and score.recall >= RECALL_TARGET
+        lines.append(
+            f"| `{code}` | {score.support} | {score.precision:.3f} | {score.recall:.3f} | "
+            f"{_mark(ok)} |"
+        )
+    lines.append("")
+    lines.append("| signal (not a target) | support | precision | recall |")
+    lines.append("|---|---:|---:|---:|")
+    for code, score in report.signals.items():
+        lines.append(
+            f"| `{code}` | {score.support} | {score.precision:.3f} | {score.recall:.3f} |"
+        )
+    return lines
+
+
+def failure_lines(report: Report, limit: int = 25) -> list[str]:
+    lines: list[str] = []
+    for code, score in report.categories.items():
+        for label, ids in (("missed", score.missed), ("wrongly flagged", score.wrong)):
+            if not ids:
+                continue
+            lines.append(f"- `{code}` {label} ({len(ids)}):")
+            for item_id in ids[:limit]:
+                info = report.rows[item_id]
+                expected = ",".join(info["row"]["expect"]["categories"]) or "—"
+                found = ",".join(info["categories"]) or "—"
+                lines.append(
+                    f"  - {item_id} expected [{expected}] found [{found}]: "
+                    f"{info['row']['body'][:70]}"
+                )
+    for item_id, sender, expected, got in report.kind_errors:
+        lines.append(f"- sender kind {item_id} {sender!r}: expected {expected}, found {got}")
+    return lines
+
+
+def write_doc(report: Report, corpus: Path) -> None:
+    relative = corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus
+    lines = [
+        "# Message analysis quality",
+        "",
+        f"Measured on {date.today().isoformat()} on `{relative}`: {report.total} synthetic, "
+        "hand-labelled messages written the way borrowers receive them (lawful notices, denials, "
+        "filter-evading spellings, traditional characters, full-width digits, other languages, "
+        "emoji). The corpus is kept apart from the rules' own examples and from "
+        "`samples/messages.jsonl`.",
+        "",
+        "Reproduce:",
+        "",
+        "```",
+        ".venv/bin/python scripts/eval_analysis.py",
+        "```",
+        "",
+        f"Targets: precision ≥ {PRECISION_TARGET} and recall ≥ {RECALL_TARGET} for every "
+        f"category; sender kind accuracy ≥ {SENDER_KIND_TARGET}.",
+        "",
+        *table(report),
+        "",
+        f"Sender kind accuracy: **{report.kind_accuracy:.3f}** "
+        f"({report.kind_correct}/{report.total}). Messages with exactly the expected categories: "
+        f"{report.exact_matches}/{report.total}.",
+        "",
+    ]
+    problems = report.failures()
+    lines.append("## Targets")
+    lines.append("")
+    lines.extend(f"- ✗ {p}" for p in problems) if problems else lines.append("All targets met.")
+    lines.append("")
+    details = failure_lines(report)
+    if details:
+        lines.append("## Where the analyser disagrees with the labels")
+        lines.append("")
+        lines.extend(details)
+        lines.append("")
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--no-write", action="store_true", help="do not rewrite the doc")
+    args = parser.parse_args()
+    report = evaluate(load_corpus(args.corpus))
+    print("\n".join(table(report)))
+    print(f"\nsender kind accuracy: {report.kind_accuracy:.3f} ({report.kind_correct}/{report.total})")
+    print(f"exact category matches: {report.exact_matches}/{report.total}")
+    details = failure_lines(report)
+    if details:
+        print("\n" + "\n".join(details))
+    problems = report.failures()
+    print("\n" + ("targets missed:\n  " + "\n  ".join(problems) if problems else "all targets met"))
+    if not args.no_write and args.corpus.resolve() == DEFAULT_CORPUS.resolve():
+        write_doc(report, args.corpus)
+        print(f"wrote {DOC.relative_to(ROOT)}")
+    return 1 if args.check and problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
