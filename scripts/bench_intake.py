@@ -111,16 +111,24 @@ def child_import(path: str, analysis: str) -> dict[str, Any]:
     user = User.objects.create_user("bench", password="bench-pass-2026")  # noqa: S106
     case = Case.objects.create(owner=user, title="bench", loan_type="consumer_finance")
     if analysis == "none":
-        # Information only: the pipeline's own cost with the analyser replaced by a no-op.
-        from collectguard.intake.analysis import Analysis, classify_sender
+        # Information only: the pipeline's own cost, with the analyser and the sender
+        # classification (both in collectguard.intake.analysis) replaced by trivial stand-ins.
+        from functools import cache
+
+        from collectguard.intake.analysis import Analysis, SenderInfo, normalize_number
+
+        @cache
+        def plain_sender(raw: str) -> SenderInfo:
+            return SenderInfo(raw=raw, number=normalize_number(raw), kind="mobile")
 
         def no_analysis(body: str, *, sender: str = "", received_at: Any = None) -> Analysis:
             return Analysis(
-                body=body, sender=classify_sender(sender), categories=[], signals=["amount"],
+                body=body, sender=plain_sender(sender), categories=[], signals=["amount"],
                 findings=[],
             )
 
         importer.analyze = no_analysis  # type: ignore[assignment]
+        importer.classify_sender = plain_sender  # type: ignore[assignment]
     base_rss = _rss_mb()
     start = time.perf_counter()
     with open(path, "rb") as handle:
@@ -344,7 +352,7 @@ def main() -> int:
                             "MEDIA_ROOT": str(work / "media-none")}
                 bare = run_child("import", str(backup), "none", env=env_none)
                 report[label]["import_without_analysis"] = bare
-                print(f"[{label}] (information) import with a no-op analyser: "
+                print(f"[{label}] (information) import with analysis and sender lookup stubbed: "
                       f"{bare['seconds']:.2f} s, peak RSS {bare['rss_mb']:.0f} MB")
     out = ROOT / "var" / "bench-intake.json"
     out.parent.mkdir(exist_ok=True)

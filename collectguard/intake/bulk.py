@@ -10,6 +10,7 @@ new, so duplicates (the unique dedupe key) are skipped and counted in the same s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -37,7 +38,7 @@ class RowWriter:
         quote = connection.ops.quote_name
 
         def column(name: str) -> str:
-            return quote(meta.get_field(name).column)  # type: ignore[union-attr]
+            return quote(str(meta.get_field(name).column))
 
         self.fields = [meta.get_field(name) for name in fields]
         columns = ", ".join(column(name) for name in fields)
@@ -60,10 +61,13 @@ class RowWriter:
         if isinstance(field, models.DateTimeField):
             return connection.ops.adapt_datetimefield_value
         if isinstance(field, models.JSONField):
+            if connection.vendor == "sqlite":
+                # What Django stores for a JSONField on SQLite: the JSON text.
+                return json.dumps
             return lambda value: field.get_db_prep_save(value, connection)
         return lambda value: value
 
-    def insert(self, rows: list[Row]) -> int:
+    def insert(self, rows: Sequence[Row]) -> int:
         """Insert ``rows``, skipping any that would break a unique constraint; returns how
         many were inserted."""
         if not rows:

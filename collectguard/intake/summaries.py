@@ -147,7 +147,19 @@ def senders_refresh(
     existing_qs = Sender.objects.filter(case=case)
     if narrow:
         existing_qs = existing_qs.filter(number__in=all_numbers)
-    existing = {s.number: s for s in existing_qs}
+    existing = {
+        row[0]: row
+        for row in existing_qs.values_list(
+            "number",
+            "kind",
+            "categories",
+            "signals",
+            "behaviours",
+            "signatures",
+            "urgent",
+            "collection_related",
+        )
+    }
 
     writer = RowWriter(
         Sender,
@@ -163,17 +175,16 @@ def senders_refresh(
         c: dict[str, Any] = call_rows.get(number, {})
         per_day = days.get(number, {})
         delta = deltas.get(number)
-        sender = existing.get(number) or Sender(case=case, number=number)
+        _n, old_kind, categories, signals, behaviours, signatures, urgent, related = existing.get(
+            number, (number, "", [], [], [], [], False, False)
+        )
         kind = (
             (delta.kind if delta else "")
             or m.get("kind")
             or c.get("kind")
-            or sender.kind
+            or old_kind
             or classify_sender(number).kind
         )
-        categories, signals = list(sender.categories), list(sender.signals)
-        behaviours, signatures = list(sender.behaviours), list(sender.signatures)
-        urgent, related = sender.urgent, sender.collection_related
         if delta is not None:
             categories = [x for x in CATEGORIES if x in delta.categories or x in categories]
             signals = [x for x in SIGNALS if x in delta.signals or x in signals]

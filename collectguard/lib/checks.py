@@ -4,7 +4,8 @@ WeasyPrint degrades silently: without a CJK font, Chinese prints as boxes; witho
 subset library, it falls back to fontTools and a one-page letter takes ~17 s instead of ~0.3 s
 (SECURITY-NOTES §6.2). Both only show up as WARNING log lines that settings silence. These checks
 make them loud at start-up and in CI: Warnings by default, Errors (which stop `manage.py`
-commands) when ``settings.PDF_REQUIRE_FAST_CJK`` is True, as it should be in production.
+commands that run checks) when ``settings.PDF_REQUIRE_FAST_CJK`` is True, as it should be in
+production. gunicorn runs no system checks: run ``manage.py check`` in the deploy.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def check_pdf_fonts(
     strict = bool(getattr(settings, "PDF_REQUIRE_FAST_CJK", False))
     level: type[Error] | type[Warning] = Error if strict else Warning
     support = pdf.font_support()
-    fix = f"Install them: {pdf.FONT_FIX_COMMAND}"
+    fix = f"On Debian/Ubuntu, as root: {pdf.FONT_FIX_COMMAND}"
     messages: list[CheckMessage] = []
     if not support.cjk_ok:
         missing = support.missing or "all Chinese text"

@@ -16,6 +16,10 @@ Speed (SECURITY-NOTES §6): fonts are subset, never embedded whole (``full_fonts
 and WeasyPrint must find HarfBuzz's subsetter (``libharfbuzz-subset0``) or a CJK page takes
 seconds instead of a fraction of one. :func:`font_support` reports what WeasyPrint will do;
 ``collectguard.lib.checks`` turns it into system checks.
+
+API: :func:`render_pdf` (template → :class:`RenderedDocument`), :func:`render_preview` (the same
+HTML as an HttpResponse), :func:`render_html` and :func:`html_to_pdf` (the two halves, e.g. to
+re-print a snapshot's HTML), :data:`safe_url_fetcher`, :func:`font_support`.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import get_template
-from weasyprint import HTML
+from weasyprint import HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -55,7 +59,7 @@ PDF_BASE_URL: Final = "https://collectguard.invalid/"
 # attachments later (the evidence list's hashes). Measured on WeasyPrint 70: +3 KB and no
 # measurable time per document, so it is the default. Not validated with veraPDF here.
 DEFAULT_PDF_VARIANT: Final[str | None] = "pdf/a-3b"
-PDF_VARIANTS: Final = frozenset({None, "pdf/a-3b", "pdf/a-2b"})
+PDF_VARIANTS: Final = frozenset({None, "pdf/a-3b"})
 
 # Must match the font-family of `html` in static/css/pdf.css (a test compares them): the
 # system check probes the same list that the stylesheet asks Pango for.
@@ -306,7 +310,7 @@ def html_to_pdf(html: str, *, pdf_variant: str | None = DEFAULT_PDF_VARIANT) -> 
     )
 
 
-def _drop_attachments(document: Any) -> None:
+def _drop_attachments(document: Document) -> None:
     """Make sure nothing gets embedded in the PDF as a file attachment.
 
     WeasyPrint embeds the target of every ``<link rel=attachment>`` and ``<a rel=attachment>``
