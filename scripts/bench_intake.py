@@ -123,18 +123,19 @@ def child_import(path: str, analysis: str) -> dict[str, Any]:
 
         def no_analysis(body: str, *, sender: str = "", received_at: Any = None) -> Analysis:
             return Analysis(
-                body=body, sender=plain_sender(sender), categories=[], signals=["amount"],
+                body=body,
+                sender=plain_sender(sender),
+                categories=[],
+                signals=["amount"],
                 findings=[],
             )
 
-        importer.analyze = no_analysis  # type: ignore[assignment]
-        importer.classify_sender = plain_sender  # type: ignore[assignment]
+        importer.analyze = no_analysis
+        importer.classify_sender = plain_sender
     base_rss = _rss_mb()
     start = time.perf_counter()
     with open(path, "rb") as handle:
-        result = backup_import(
-            case=case, user=user, fileobj=handle, original_name=Path(path).name
-        )
+        result = backup_import(case=case, user=user, fileobj=handle, original_name=Path(path).name)
     seconds = time.perf_counter() - start
     return {
         "case": case.pk,
@@ -149,9 +150,9 @@ def child_import(path: str, analysis: str) -> dict[str, Any]:
 
 def child_pages(case_id: int, repeat: int) -> dict[str, Any]:
     _setup()
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.db import connection
 
     from collectguard.accounts.models import User
     from collectguard.intake.models import Message
@@ -184,7 +185,7 @@ def child_pages(case_id: int, repeat: int) -> dict[str, Any]:
     return results
 
 
-# --- orchestration ----------------------------------------------------------------------------------
+# --- orchestration --------------------------------------------------------------------------
 
 
 def run_child(mode: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -297,22 +298,31 @@ def main() -> int:
         started = time.perf_counter()
         generate_backup(args.messages, backup)
         size_mb = backup.stat().st_size / 1e6
-        print(f"generated {args.messages:,} messages, {size_mb:.1f} MB "
-              f"in {time.perf_counter() - started:.1f} s")
+        print(
+            f"generated {args.messages:,} messages, {size_mb:.1f} MB "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
 
         report["analysis"] = run_child("analysis", str(backup), str(args.analysis_sample))
         a = report["analysis"]
-        print(f"analysis in-process: {a['per_s']:,.0f} msg/s ({a['messages']:,} messages, "
-              f"{a['distinct_bodies']:,} distinct) [{verdict(a['per_s'] >= TARGETS['analysis_per_s'])}]")
+        print(
+            f"analysis in-process: {a['per_s']:,.0f} msg/s ({a['messages']:,} messages, "
+            f"{a['distinct_bodies']:,} distinct) "
+            f"[{verdict(a['per_s'] >= TARGETS['analysis_per_s'])}]"
+        )
         c = report["analyze_messages"] = analyze_command(backup, args.analysis_sample, work)
-        print(f"analyze_messages: {c['per_s_wall']:,.0f} msg/s wall, "
-              f"{c['per_s_excluding_start']:,.0f} msg/s excluding {c['startup_seconds']:.2f} s start "
-              f"[{verdict(c['per_s_excluding_start'] >= TARGETS['analysis_per_s'])}]")
+        print(
+            f"analyze_messages: {c['per_s_wall']:,.0f} msg/s wall, "
+            f"{c['per_s_excluding_start']:,.0f} msg/s excluding {c['startup_seconds']:.2f} s start "
+            f"[{verdict(c['per_s_excluding_start'] >= TARGETS['analysis_per_s'])}]"
+        )
 
         databases = [("sqlite", {"SQLITE_PATH": str(work / "bench.sqlite3")})]
         url = os.environ.get("DATABASE_URL", "")
         if url.startswith("postgres") and not args.skip_postgres:
-            databases.append(("postgresql", {"DATABASE_URL": ensure_postgres_database(url, "bench")}))
+            databases.append(
+                ("postgresql", {"DATABASE_URL": ensure_postgres_database(url, "bench")})
+            )
         for label, db_env in databases:
             env = {
                 **db_env,
@@ -327,14 +337,21 @@ def main() -> int:
             imported = run_child("import", str(backup), "full", env=env)
             ratio = imported["seconds"] / parse["seconds"]
             report[label] = {"parse": parse, "import": imported, "ratio": ratio}
-            print(f"[{label}] bare parse: {parse['seconds']:.2f} s ({parse['records']:,} records, "
-                  f"peak RSS {parse['rss_mb']:.0f} MB)")
-            print(f"[{label}] import with analysis: {imported['seconds']:.2f} s, peak RSS "
-                  f"{imported['rss_mb']:.0f} MB (before: {imported['rss_before_mb']:.0f} MB), "
-                  f"{imported['messages_imported']:,} imported, {imported['left_out_messages']:,} "
-                  f"left out [{verdict(imported['seconds'] <= TARGETS['import_s'])} time, "
-                  f"{verdict(imported['rss_mb'] <= TARGETS['import_rss_mb'])} memory]")
-            print(f"[{label}] import / parse: {ratio:.1f}x [{verdict(ratio <= TARGETS['import_vs_parse'])}]")
+            print(
+                f"[{label}] bare parse: {parse['seconds']:.2f} s ({parse['records']:,} records, "
+                f"peak RSS {parse['rss_mb']:.0f} MB)"
+            )
+            print(
+                f"[{label}] import with analysis: {imported['seconds']:.2f} s, peak RSS "
+                f"{imported['rss_mb']:.0f} MB (before: {imported['rss_before_mb']:.0f} MB), "
+                f"{imported['messages_imported']:,} imported, {imported['left_out_messages']:,} "
+                f"left out [{verdict(imported['seconds'] <= TARGETS['import_s'])} time, "
+                f"{verdict(imported['rss_mb'] <= TARGETS['import_rss_mb'])} memory]"
+            )
+            print(
+                f"[{label}] import / parse: {ratio:.1f}x "
+                f"[{verdict(ratio <= TARGETS['import_vs_parse'])}]"
+            )
             pages = run_child("pages", str(imported["case"]), str(args.repeat), env=env)
             report[label]["pages"] = pages
             for name, figures in pages.items():
@@ -342,22 +359,29 @@ def main() -> int:
                     continue
                 target = TARGETS["page_ms"] if name in {"case_page", "intake_overview"} else None
                 mark = f" [{verdict(figures['median_ms'] <= target)}]" if target else ""
-                print(f"[{label}] {name}: median {figures['median_ms']:.0f} ms, max "
-                      f"{figures['max_ms']:.0f} ms, {figures['queries']} queries "
-                      f"({pages['messages']:,} messages){mark}")
+                print(
+                    f"[{label}] {name}: median {figures['median_ms']:.0f} ms, max "
+                    f"{figures['max_ms']:.0f} ms, {figures['queries']} queries "
+                    f"({pages['messages']:,} messages){mark}"
+                )
             # Information: the same import with the analyser replaced by a no-op, to show
             # what the pipeline itself costs.
             if label == "sqlite":
-                env_none = {**env, "SQLITE_PATH": str(work / "bench-noanalysis.sqlite3"),
-                            "MEDIA_ROOT": str(work / "media-none")}
+                env_none = {
+                    **env,
+                    "SQLITE_PATH": str(work / "bench-noanalysis.sqlite3"),
+                    "MEDIA_ROOT": str(work / "media-none"),
+                }
                 bare = run_child("import", str(backup), "none", env=env_none)
                 report[label]["import_without_analysis"] = bare
-                print(f"[{label}] (information) import with analysis and sender lookup stubbed: "
-                      f"{bare['seconds']:.2f} s, peak RSS {bare['rss_mb']:.0f} MB")
-    out = ROOT / "var" / "bench-intake.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
-    print(f"figures saved to {out.relative_to(ROOT)}")
+                print(
+                    f"[{label}] (information) import with analysis and sender lookup stubbed: "
+                    f"{bare['seconds']:.2f} s, peak RSS {bare['rss_mb']:.0f} MB"
+                )
+    saved = ROOT / "var" / "bench-intake.json"
+    saved.parent.mkdir(exist_ok=True)
+    saved.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"figures saved to {saved.relative_to(ROOT)}")
     return 0
 
 

@@ -57,9 +57,7 @@ def table(report: Report) -> list[str]:
     lines.append("| signal (not a target) | support | precision | recall |")
     lines.append("|---|---:|---:|---:|")
     for code, score in report.signals.items():
-        lines.append(
-            f"| `{code}` | {score.support} | {score.precision:.3f} | {score.recall:.3f} |"
-        )
+        lines.append(f"| `{code}` | {score.support} | {score.precision:.3f} | {score.recall:.3f} |")
     return lines
 
 
@@ -133,7 +131,9 @@ def main() -> int:
     args = parser.parse_args()
     report = evaluate(load_corpus(args.corpus))
     print("\n".join(table(report)))
-    print(f"\nsender kind accuracy: {report.kind_accuracy:.3f} ({report.kind_correct}/{report.total})")
+    print(
+        f"\nsender kind accuracy: {report.kind_accuracy:.3f} ({report.kind_correct}/{report.total})"
+    )
     print(f"exact category matches: {report.exact_matches}/{report.total}")
     details = failure_lines(report)
     if details:

@@ -113,24 +113,6 @@ def document_choices(case: Case) -> list[dict[str, Any]]:
     return [choice for _rank, choice in ranked]
 
 
-def pdf_anchor_pages(pdf: bytes) -> dict[str, int]:
-    """Page number (from 1) of every named destination (element id) in a PDF."""
-    import io
-
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(pdf))
-    pages: dict[str, int] = {}
-    for name, destination in reader.named_destinations.items():
-        try:
-            number = reader.get_destination_page_number(destination)
-        except (KeyError, ValueError):
-            continue
-        if number is not None:
-            pages[str(name)] = number + 1
-    return pages
-
-
 # --- Template version ---------------------------------------------------------------------------
 
 _REFERENCE = re.compile(r"""{%\s*(?:extends|include)\s+["']([^"'#]+)(?:#[^"']*)?["']""")
@@ -174,7 +156,14 @@ def other_evidence_files(case: Case) -> list[dict[str, Any]]:
 
 
 def evidence_rows(case: Case) -> list[dict[str, Any]]:
-    """Every original of the case as a row of the evidence list, numbered from 1."""
+    """Every original of the case as a row of the evidence list, numbered from 1.
+
+    页码 is the item's place in the printed evidence bundle (证据材料), printed in this order
+    and numbered from 1: a PDF takes its own pages, anything else one page (the picture, or a
+    sheet describing a recording or backup whose original is handed over separately).
+    """
+    from collectguard.evidence.services import pdf_page_count
+
     rows: list[dict[str, Any]] = []
     items = EvidenceItem.objects.filter(case=case).order_by("uploaded_at", "pk")
     for item in items.prefetch_related("related_messages"):
@@ -189,22 +178,17 @@ def evidence_rows(case: Case) -> list[dict[str, Any]]:
                 "size": item.size,
                 "uploaded": local_text(item.uploaded_at),
                 "sha256": item.sha256,
-                "messages": [
-                    {
-                        "time": local_text(m.received_at),
-                        "sender": m.sender,
-                        "body": m.body,
-                    }
-                    for m in item.related_messages.all()
-                ],
+                "pages": item.print_pages,
+                "message_ids": [m.pk for m in item.related_messages.all()],
             }
         )
     for entry in other_evidence_files(case):
         uploaded = entry.get("uploaded_at")
+        is_pdf = entry.get("content_type") == "application/pdf"
         rows.append(
             {
                 "name": entry.get("description") or entry.get("original_name") or "",
-                "source": _("“主动沟通”步骤保存的%(kind)s")
+                "source": _("协商时保存的%(kind)s")
                 % {"kind": _negotiation_kind_label(str(entry.get("source") or ""))},
                 "purpose": "",
                 "kind": _("协商材料"),
@@ -213,12 +197,16 @@ def evidence_rows(case: Case) -> list[dict[str, Any]]:
                 "size": entry.get("size") or 0,
                 "uploaded": local_text(uploaded) if uploaded else "",
                 "sha256": entry.get("sha256") or "",
-                "messages": [],
+                "pages": pdf_page_count(str(entry.get("path") or "")) if is_pdf else 1,
+                "message_ids": [],
             }
         )
+    next_page = 1
     for number, row in enumerate(rows, start=1):
         row["no"] = number
-        row["anchor"] = f"item-{number}"
+        last = next_page + row["pages"] - 1
+        row["page_range"] = str(next_page) if last == next_page else f"{next_page}–{last}"
+        next_page = last + 1
     return rows
 
 
@@ -238,13 +226,13 @@ def _party(inputs: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _lender_name(case: Case) -> str:
+def lender_name(case: Case) -> str:
     return case.lender.strip() or case.title
 
 
-def _respondent(case: Case) -> dict[str, Any]:
+def respondent_info(case: Case) -> dict[str, Any]:
     kind = lender_type(case)
-    name = _lender_name(case)
+    name = lender_name(case)
     label = str(LENDER_TYPE_LABELS[kind])
     return {
         "name": name,
@@ -259,7 +247,7 @@ def _respondent(case: Case) -> dict[str, Any]:
     }
 
 
-def _numbers(facts: CaseFacts) -> list[dict[str, Any]]:
+def numbers_for(facts: CaseFacts) -> list[dict[str, Any]]:
     """Sender numbers with their counts, busiest first."""
     rows = []
     for sender in facts.senders:
@@ -296,9 +284,9 @@ def _numbers(facts: CaseFacts) -> list[dict[str, Any]]:
     return rows
 
 
-def _figures(facts: CaseFacts) -> dict[str, Any]:
+def figures_for(facts: CaseFacts) -> dict[str, Any]:
     totals = facts.totals
-    numbers = _numbers(facts)
+    numbers = numbers_for(facts)
     return {
         "messages_received": totals.get("messages_received", 0),
         "call_attempts": totals.get("call_attempts", 0),
@@ -314,9 +302,9 @@ def _figures(facts: CaseFacts) -> dict[str, Any]:
     }
 
 
-def _fact_paragraphs(case: Case, facts: CaseFacts, figures: dict[str, Any]) -> list[str]:
+def fact_paragraphs(case: Case, facts: CaseFacts, figures: dict[str, Any]) -> list[str]:
     """事实与理由, in the borrower's voice, from the case's own records."""
-    respondent = _respondent(case)
+    respondent = respondent_info(case)
     paragraphs: list[str] = []
     loan = _("我是%(lender)s的%(loan_type)s客户") % {
         "lender": respondent["name"],
@@ -383,7 +371,7 @@ def _fact_paragraphs(case: Case, facts: CaseFacts, figures: dict[str, Any]) -> l
     return paragraphs
 
 
-def _examples(facts: CaseFacts, limit: int = LETTER_EXAMPLES) -> list[dict[str, Any]]:
+def examples_for(facts: CaseFacts, limit: int = LETTER_EXAMPLES) -> list[dict[str, Any]]:
     """The most serious flagged messages first, then the earliest."""
     severity = {code: rank for rank, code in enumerate(MESSAGE_CATEGORIES)}
 
@@ -452,7 +440,7 @@ def provision_ids_for(case: Case, facts: CaseFacts, channel_id: str) -> list[str
     return [pid for pid in ordered if pid.startswith(prefixes)]
 
 
-def _legal_basis(ids: list[str], limit: int = LETTER_PROVISIONS) -> dict[str, Any]:
+def legal_basis(ids: list[str], limit: int = LETTER_PROVISIONS) -> dict[str, Any]:
     provisions = legal.citable_provisions(ids)[:limit]
     return {
         "legal_basis": provisions,
@@ -491,7 +479,7 @@ def _attachments(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _submission(channel_id: str) -> dict[str, Any]:
+def submission_info(channel_id: str) -> dict[str, Any]:
     """Where and how to hand in the document, from the channels data."""
     row = legal.channel(channel_id) or {}
     confidence = row.get("confidence", "")
@@ -595,16 +583,25 @@ def _provision_names(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def build_evidence_list(case: Case, inputs: dict[str, str]) -> dict[str, Any]:
     facts = case_facts(case)
-    figures = _figures(facts)
-    messages = [message_row(m) for m in facts.flagged]
+    figures = figures_for(facts)
+    items = evidence_rows(case)
+    shown_in: dict[int, list[int]] = {}
+    for row in items:
+        for message_id in row.pop("message_ids"):
+            shown_in.setdefault(message_id, []).append(row["no"])
+    messages = []
+    for message in facts.flagged:
+        row = message_row(message)
+        row["evidence"] = shown_in.get(message.pk, [])
+        messages.append(row)
     return {
         **_header(case, _("证据目录"), inputs),
-        "lender": _lender_name(case),
-        "items": evidence_rows(case),
+        "lender": lender_name(case),
+        "items": items,
         "messages": messages,
         "provision_names": _provision_names(messages),
         "figures": figures,
-        "numbers": _numbers(facts)[:30],
+        "numbers": numbers_for(facts)[:30],
         "stats": facts.stats,
     }
 
@@ -620,7 +617,7 @@ COMPLAINT_TITLES: dict[str, Any] = {
 
 
 def _addressee(case: Case, channel_id: str) -> str:
-    lender = _lender_name(case)
+    lender = lender_name(case)
     return {
         "lender-hq": _("%(lender)s（总部客户投诉受理部门）") % {"lender": lender},
         "12378": _("国家金融监督管理总局（12378 金融消费者投诉热线）"),
@@ -632,7 +629,7 @@ def _addressee(case: Case, channel_id: str) -> str:
 
 
 def _subject(case: Case, channel_id: str, facts: CaseFacts) -> str:
-    lender = _lender_name(case)
+    lender = lender_name(case)
     behaviours = "、".join(category_label(code) for code in facts.categories[:4])
     behaviours = behaviours or _("不当催收")
     if channel_id == "110":
@@ -652,8 +649,8 @@ def _subject(case: Case, channel_id: str, facts: CaseFacts) -> str:
     }
 
 
-def _demands(case: Case, channel_id: str, facts: CaseFacts) -> list[str]:
-    lender = _lender_name(case)
+def demands_for(case: Case, channel_id: str, facts: CaseFacts) -> list[str]:
+    lender = lender_name(case)
     categories = set(facts.categories)
     if channel_id == "110":
         demands = [
@@ -703,24 +700,24 @@ def _demands(case: Case, channel_id: str, facts: CaseFacts) -> list[str]:
 
 def build_complaint(case: Case, inputs: dict[str, str], channel_id: str) -> dict[str, Any]:
     facts = case_facts(case)
-    figures = _figures(facts)
+    figures = figures_for(facts)
     rows = evidence_rows(case)
     return {
         **_header(case, str(COMPLAINT_TITLES[channel_id]), inputs),
         "channel": channel_id,
         "labels": _labels(channel_id),
         "addressee": _addressee(case, channel_id),
-        "respondent": _respondent(case),
-        "numbers": _numbers(facts)[:20],
+        "respondent": respondent_info(case),
+        "numbers": numbers_for(facts)[:20],
         "exposure_location": inputs.get("exposure_location", "").strip(),
         "subject": _subject(case, channel_id, facts),
-        "facts": _fact_paragraphs(case, facts, figures),
-        "examples": _examples(facts),
+        "facts": fact_paragraphs(case, facts, figures),
+        "examples": examples_for(facts),
         "figures": figures,
-        **_legal_basis(provision_ids_for(case, facts, channel_id)),
-        "demands": _demands(case, channel_id, facts),
+        **legal_basis(provision_ids_for(case, facts, channel_id)),
+        "demands": demands_for(case, channel_id, facts),
         "attachments": _attachments(rows),
-        "submission": _submission(channel_id),
+        "submission": submission_info(channel_id),
     }
 
 
@@ -730,18 +727,18 @@ def _build_complaint_for(case: Case, inputs: dict[str, str], *, channel_id: str)
 
 def build_stop_notice(case: Case, inputs: dict[str, str]) -> dict[str, Any]:
     facts = case_facts(case)
-    figures = _figures(facts)
+    figures = figures_for(facts)
     rows = evidence_rows(case)
     regulator = regulator_channel(lender_type(case))
     return {
         **_header(case, _("停止侵权告知函"), inputs),
-        "addressee": _("%(lender)s及其委托的催收机构") % {"lender": _lender_name(case)},
-        "respondent": _respondent(case),
-        "facts": _fact_paragraphs(case, facts, figures),
-        "examples": _examples(facts, limit=4),
+        "addressee": _("%(lender)s及其委托的催收机构") % {"lender": lender_name(case)},
+        "respondent": respondent_info(case),
+        "facts": fact_paragraphs(case, facts, figures),
+        "examples": examples_for(facts, limit=4),
         "figures": figures,
-        **_legal_basis(provision_ids_for(case, facts, "stop_notice")),
-        "demands": _demands(case, "lender-hq", facts)[:-1],
+        **legal_basis(provision_ids_for(case, facts, "stop_notice")),
+        "demands": demands_for(case, "lender-hq", facts)[:-1],
         "regulator": (legal.channel(regulator) or {}).get("name_zh", "")
         if regulator != "110"
         else "",
@@ -761,7 +758,6 @@ register_document(
         ),
         build=build_evidence_list,
         inputs=("name",),
-        extra={"page_refs": True},
     )
 )
 for _channel in LETTER_CHANNELS:

@@ -69,6 +69,9 @@ class EvidenceItem(models.Model):
     file_type = models.CharField(_("文件类型"), max_length=8, editable=False)
     content_type = models.CharField(max_length=64, editable=False)
     original_name = models.CharField(_("原文件名"), max_length=255, editable=False)
+    # Pages the item takes in the printed evidence bundle (证据材料): a PDF its page count,
+    # anything else one page (a picture, or a sheet describing a recording or backup).
+    print_pages = models.PositiveSmallIntegerField(default=1, editable=False)
     uploaded_at = models.DateTimeField(_("上传时间"), editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -106,11 +109,11 @@ class EvidenceItem(models.Model):
     def origin_label(self) -> str:
         """证据来源 in the evidence list: how the original came to exist."""
         labels = {
-            EvidenceKind.SCREENSHOT: _("本人手机截图 / 拍摄（电子数据）"),
-            EvidenceKind.RECORDING: _("本人录音 / 录像（电子数据）"),
-            EvidenceKind.DOCUMENT: _("书面材料的电子文件"),
-            EvidenceKind.BACKUP: _("本人手机短信 / 通话记录备份导出（电子数据）"),
-            EvidenceKind.OTHER: _("本人提供的电子文件"),
+            EvidenceKind.SCREENSHOT: _("本人手机截图、拍摄"),
+            EvidenceKind.RECORDING: _("本人录音、录像"),
+            EvidenceKind.DOCUMENT: _("书面材料电子版"),
+            EvidenceKind.BACKUP: _("本人手机备份导出"),
+            EvidenceKind.OTHER: _("本人提供"),
         }
         return str(labels.get(EvidenceKind(self.kind), labels[EvidenceKind.OTHER]))
 

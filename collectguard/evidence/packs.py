@@ -68,30 +68,30 @@ def complaint_pack(case: Case, channel_id: str, *, viewer: User) -> Pack | None:
     facts = case_facts(case)
     pack = Pack(
         channel=row,
-        submission=documents._submission(channel_id),
+        submission=documents.submission_info(channel_id),
         has_letter=channel_id in LETTER_CHANNELS,
         masked=not reveal,
     )
-    lender = documents._respondent(case)
+    lender = documents.respondent_info(case)
     institution = lender["name"]
     if lender["contracts"]:
         institution += _("（合同号 / 借款编号：%(numbers)s）") % {
             "numbers": "、".join(lender["contracts"])
         }
     demand_channel = channel_id if channel_id in LETTER_CHANNELS else "12378"
-    demands = documents._demands(case, demand_channel, facts)
+    demands = documents.demands_for(case, demand_channel, facts)
     numbered_demands = "\n".join(f"{n}. {text}" for n, text in enumerate(demands, start=1))
     short = _short_description(case, facts)
-    details = "\n".join(documents._fact_paragraphs(case, facts, documents._figures(facts)))
+    details = "\n".join(documents.fact_paragraphs(case, facts, documents.figures_for(facts)))
     examples = "\n".join(
-        f"{row['time']} {row['sender']}：{row['body']}" for row in documents._examples(facts)
+        f"{row['time']} {row['sender']}：{row['body']}" for row in documents.examples_for(facts)
     )
     if examples:
         details = f"{details}\n{examples}"
 
     pack.fill_yourself = [_("你的姓名"), _("联系电话")]
     if channel_id == "12321":
-        numbers = [n["number"] for n in documents._numbers(facts) if n["number"]]
+        numbers = [n["number"] for n in documents.numbers_for(facts) if n["number"]]
         pack.blocks.append(
             Block(
                 _("被举报号码"),
@@ -159,8 +159,8 @@ def complaint_pack(case: Case, channel_id: str, *, viewer: User) -> Pack | None:
 
 
 def _short_description(case: Case, facts: CaseFacts) -> str:
-    figures = documents._figures(facts)
-    lender = documents._lender_name(case)
+    figures = documents.figures_for(facts)
+    lender = documents.lender_name(case)
     parts = [_("%(lender)s或其委托的催收人员向我催收") % {"lender": lender}]
     if figures["first"] and figures["last"]:
         parts.insert(0, _("%(first)s至%(last)s，") % figures)

@@ -163,6 +163,7 @@ def evidence_add(
             log.error("evidence write mismatch for case %s key %s", case.pk, stored_key)
             raise EvidenceRejected(_("保存文件时出错（写入后的内容与上传的不一致），请重试。"))
         thumbnail_key = _make_thumbnail(stored_key) if file_type.is_image else ""
+        print_pages = pdf_page_count(stored_key) if file_type.key == "pdf" else 1
         if thumbnail_key:
             stored.append(thumbnail_key)
         with transaction.atomic():
@@ -183,6 +184,7 @@ def evidence_add(
                 file_type=file_type.key,
                 content_type=file_type.mime,
                 original_name=clean_filename(raw_name, fallback_ext=file_type.extensions[0]),
+                print_pages=print_pages,
                 uploaded_at=timezone.now(),
                 uploaded_by=uploaded_by,
             )
@@ -344,6 +346,29 @@ def _hash_storage(key: str) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+MAX_PRINT_PAGES = 9999
+
+
+def pdf_page_count(key: str) -> int:
+    """Pages of a stored PDF, for the evidence bundle's page numbers; 1 when unreadable.
+
+    Only the page tree is read (no content streams); an unreadable or encrypted PDF is still
+    kept as evidence and counted as one page.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        with default_storage.open(key, "rb") as handle:
+            reader = PdfReader(handle)
+            if reader.is_encrypted:
+                return 1
+            return max(1, min(len(reader.pages), MAX_PRINT_PAGES))
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, RecursionError):
+        log.info("page count unavailable for %s", key)
+        return 1
+
+
 def _make_thumbnail(original_key: str) -> str:
     """A small JPEG preview beside the original, or "" when the image cannot be previewed."""
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -483,29 +508,6 @@ def filing_remove(*, filing: Filing, actor: User) -> None:
 # --- Generated documents (snapshots) ------------------------------------------------------------
 
 
-def _fill_page_refs(template: str, variables: dict[str, Any], rendered: Any) -> Any:
-    """Lay the document out again with each item's page (页码) taken from the previous layout.
-
-    The page numbers only replace a placeholder of the same width, so a second pass normally
-    settles; a third is made if an item still moved.
-    """
-    from collectguard.evidence import documents
-    from collectguard.lib.pdf import render_pdf
-
-    for _attempt in range(2):
-        pages = documents.pdf_anchor_pages(rendered.pdf)
-        changed = False
-        for item in variables.get("items", []):
-            page = pages.get(item["anchor"])
-            if page != item.get("page"):
-                item["page"] = page
-                changed = True
-        if not changed:
-            break
-        rendered = render_pdf(template, {"doc": variables})
-    return rendered
-
-
 def document_generate(
     *,
     case: Case,
@@ -533,8 +535,6 @@ def document_generate(
         # Other apps' documents get their own context as is; ours see only the stored values.
         context = built if spec.raw_context else {"doc": variables}
         rendered = render_pdf(spec.template, context)
-        if spec.extra.get("page_refs"):
-            rendered = _fill_page_refs(spec.template, variables, rendered)
         title = documents.document_title(spec, case)
     version = documents.template_version(spec.template)
     key = f"cases/{case.pk}/documents/{uuid.uuid4()}.pdf"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from django.db import connection, models
@@ -38,7 +39,9 @@ class RowWriter:
         quote = connection.ops.quote_name
 
         def column(name: str) -> str:
-            return quote(str(meta.get_field(name).column))
+            field = meta.get_field(name)
+            assert isinstance(field, models.Field)
+            return quote(str(field.column))
 
         self.fields = [meta.get_field(name) for name in fields]
         columns = ", ".join(column(name) for name in fields)
@@ -59,6 +62,8 @@ class RowWriter:
         """How to turn a Python value of field ``name`` into what the database driver takes."""
         field = next(f for f in self.fields if f.name == name)
         if isinstance(field, models.DateTimeField):
+            if connection.vendor == "sqlite":
+                return _sqlite_datetime
             return connection.ops.adapt_datetimefield_value
         if isinstance(field, models.JSONField):
             if connection.vendor == "sqlite":
@@ -75,3 +80,14 @@ class RowWriter:
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, rows)
             return max(cursor.rowcount, 0)
+
+
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    """The text Django's SQLite backend stores for an aware datetime (naive UTC, ``str()``).
+
+    >>> _sqlite_datetime(datetime(2026, 6, 1, 22, 30, 0, 123000, tzinfo=timezone(timedelta(hours=8))))
+    '2026-06-01 14:30:00.123000'
+    """
+    if value is None:
+        return None
+    return str(value.astimezone(UTC).replace(tzinfo=None))

@@ -148,6 +148,15 @@ class _Importer:
         self.json = self.messages.preparer("categories")
         self.created_at = self.when(timezone.now())
         self.empty_json = self.json([])
+        self._json_cache: dict[tuple[str, ...], Any] = {}
+
+    def _json_list(self, values: list[str]) -> Any:
+        """Category and signal lists repeat endlessly: prepare each distinct one once."""
+        key = tuple(values)
+        prepared = self._json_cache.get(key)
+        if prepared is None:
+            prepared = self._json_cache[key] = self.json(values)
+        return prepared
 
     def sender(self, raw: str) -> SenderInfo:
         info = self.infos.get(raw)
@@ -183,7 +192,7 @@ class _Importer:
             tally.related = tally.related or tally.delta.collection_related
             if not tally.sample:
                 tally.sample = record.body[:SAMPLE_CHARS]
-        json = self.json
+        json = self._json_list
         self.pending.append(
             (
                 self.case.pk,
@@ -198,9 +207,9 @@ class _Importer:
                 record.date_ms,
                 Source.BACKUP,
                 self.batch.pk,
-                json(fields["categories"]) if fields["categories"] else self.empty_json,
-                json(fields["signals"]) if fields["signals"] else self.empty_json,
-                json(fields["findings"]) if fields["findings"] else self.empty_json,
+                json(fields["categories"]),
+                json(fields["signals"]),
+                self.json(fields["findings"]) if fields["findings"] else self.empty_json,
                 fields["is_flagged"],
                 fields["is_urgent"],
                 is_night(when),
@@ -260,8 +269,11 @@ class _Importer:
         counts: dict[str, list[int]] = {}
         for start in range(0, len(numbers), 500):
             chunk = numbers[start : start + 500]
-            messages = Message.objects.filter(import_batch=self.batch, sender__in=chunk)
-            calls = Call.objects.filter(import_batch=self.batch, number__in=chunk)
+            # Filtered by case and number first: those are indexed, the batch is not.
+            messages = Message.objects.filter(
+                case=self.case, sender__in=chunk, import_batch=self.batch
+            )
+            calls = Call.objects.filter(case=self.case, number__in=chunk, import_batch=self.batch)
             for number, n in messages.values_list("sender").annotate(n=Count("pk")).order_by():
                 counts.setdefault(number, [0, 0])[0] = n
             for number, n in calls.values_list("number").annotate(n=Count("pk")).order_by():

@@ -149,9 +149,11 @@ class SenderDelta:
     collection_related: bool = False
 
     def add(self, analysis: Analysis) -> None:
-        self.categories.update(analysis.categories)
-        self.signals.update(analysis.signals)
-        self.behaviours.update(f.behaviour for f in analysis.findings if f.behaviour)
+        if analysis.categories:
+            self.categories.update(analysis.categories)
+            self.behaviours.update(f.behaviour for f in analysis.findings if f.behaviour)
+        if analysis.signals:
+            self.signals.update(analysis.signals)
         self.urgent = self.urgent or bool(analysis.urgent)
         if len(self.signatures) < 5 and "【" in analysis.body:
             for match in _SIGNATURE.finditer(analysis.body):

@@ -86,8 +86,8 @@ def test_the_evidence_list_lists_every_item_with_hash_and_page(
     for item in facts_case.evidence_items.all():
         assert item.sha256[:16] in text
     assert "第 1 页 共" in text
-    pages = [item["page"] for item in document.variables["items"]]
-    assert all(isinstance(page, int) and page >= 2 for page in pages)
+    # 页码: each picture takes one page of the printed evidence bundle, in list order.
+    assert [item["page_range"] for item in document.variables["items"]] == ["1", "2"]
     # The appendix quotes the flagged messages exactly as received.
     assert "后果自负" in text and "17012345678" in text
 
@@ -265,7 +265,7 @@ def test_the_evidence_list_includes_step_two_files_and_linked_messages(
 ) -> None:
     from collectguard.negotiation.models import NegotiationFile
 
-    data = b"%PDF-1.4\n% synthetic medical certificate\n%%EOF\n"
+    data = b"%PDF-1.4\n% synthetic medical certificate\n%%EOF\n"  # unreadable: counts 1 page
     NegotiationFile.objects.create(
         case=facts_case,
         kind="hardship",
@@ -286,4 +286,37 @@ def test_the_evidence_list_includes_step_two_files_and_linked_messages(
     assert "住院诊断证明" in text and "困难证明" in text
     assert hashlib.sha256(data).hexdigest()[:16] in text
     assert len(document.variables["items"]) == 3
-    assert document.variables["items"][0]["messages"][0]["body"] == THREAT
+    threat = next(m for m in document.variables["messages"] if m["body"] == THREAT)
+    assert threat["evidence"] == [1]
+
+
+def test_page_numbers_follow_the_printed_bundle(case: Case, borrower: User) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    notice = evidence_add(
+        case=case,
+        uploaded_by=borrower,
+        file=ContentFile(out.getvalue(), name="律师函.pdf"),
+        description="对方发来的律师函",
+        purpose="",
+        kind="document",
+    )
+    evidence_add(
+        case=case,
+        uploaded_by=borrower,
+        file=ContentFile(png_bytes(), name="a.png"),
+        description="截图",
+        purpose="",
+        kind="screenshot",
+    )
+    assert notice.print_pages == 3
+
+    document = document_generate(case=case, actor=borrower, kind="evidence_list")
+
+    assert [row["page_range"] for row in document.variables["items"]] == ["1–3", "4"]
+    assert "1–3" in pdf_text(stored_pdf(document))

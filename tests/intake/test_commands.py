@@ -34,7 +34,9 @@ def test_analyze_messages_gives_one_line_per_input_line_with_exact_fields(tmp_pa
     source.write_text(
         "\n".join(
             [
-                json.dumps({"sender": "13612345678", "body": "今天不还，明天就打电话给你老板和同事。"}),
+                json.dumps(
+                    {"sender": "13612345678", "body": "今天不还，明天就打电话给你老板和同事。"}
+                ),
                 "this is not json",
                 json.dumps(
                     {
@@ -141,7 +143,15 @@ def test_import_backup_prints_one_json_object(case: Case, borrower: User, tmp_pa
 @pytest.mark.django_db
 def test_import_backup_into_a_new_case_keeping_everything(borrower: User) -> None:
     report = json.loads(
-        _run("import_backup", "--user", borrower.username, "--new-case", "新案件", "--all", str(SMS_SAMPLE))
+        _run(
+            "import_backup",
+            "--user",
+            borrower.username,
+            "--new-case",
+            "新案件",
+            "--all",
+            str(SMS_SAMPLE),
+        )
     )
     case = Case.objects.get(pk=report["case"])
     assert case.owner == borrower and case.title == "新案件"
@@ -151,7 +161,14 @@ def test_import_backup_into_a_new_case_keeping_everything(borrower: User) -> Non
 @pytest.mark.django_db
 def test_import_backup_refuses_someone_elses_case(case: Case, other_borrower: User) -> None:
     with pytest.raises(CommandError):
-        _run("import_backup", "--user", other_borrower.username, "--case", str(case.pk), str(SMS_SAMPLE))
+        _run(
+            "import_backup",
+            "--user",
+            other_borrower.username,
+            "--case",
+            str(case.pk),
+            str(SMS_SAMPLE),
+        )
     with pytest.raises(CommandError):
         _run("import_backup", "--user", "nobody", "--case", str(case.pk), str(SMS_SAMPLE))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,16 +27,16 @@ CORPUS = Path(__file__).resolve().parent / "data" / "corpus.jsonl"
 
 
 @pytest.fixture(scope="module")
-def rows() -> list[dict]:  # type: ignore[type-arg]
+def rows() -> list[dict[str, Any]]:
     return load_corpus(CORPUS)
 
 
 @pytest.fixture(scope="module")
-def report(rows: list[dict]) -> Report:  # type: ignore[type-arg]
+def report(rows: list[dict[str, Any]]) -> Report:
     return evaluate(rows)
 
 
-def test_the_corpus_is_big_varied_and_well_formed(rows: list[dict]) -> None:  # type: ignore[type-arg]
+def test_the_corpus_is_big_varied_and_well_formed(rows: list[dict[str, Any]]) -> None:
     assert len(rows) >= 300
     assert len({row["id"] for row in rows}) == len(rows)
     categories: Counter[str] = Counter()

@@ -24,7 +24,8 @@ def test_overlapping_findings_split_and_the_most_serious_colour_wins() -> None:
         )
     )
     assert html == (
-        '明天<mark class="cat-visit_threat" title="威胁上门、联系或威胁联系家人、同事等第三人">上门</mark>'
+        '明天<mark class="cat-visit_threat" title="威胁上门、联系或威胁联系家人、同事等第三人">'
+        "上门</mark>"
         '<mark class="cat-third_party" title="联系或威胁联系家人、同事等第三人">找你家人</mark>'
     )
 

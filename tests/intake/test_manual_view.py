@@ -65,6 +65,8 @@ def test_bad_input_keeps_what_was_typed(borrower_client: Client, case: Case) -> 
 
 
 def test_a_visit_without_description_is_an_error(borrower_client: Client, case: Case) -> None:
-    response = borrower_client.post(_url(case), {"kind": "visit", "occurred_at": "2026-06-03T10:00"})
+    response = borrower_client.post(
+        _url(case), {"kind": "visit", "occurred_at": "2026-06-03T10:00"}
+    )
     assert response.status_code == 400
     assert not Message.objects.exists()

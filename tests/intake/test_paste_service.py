@@ -51,7 +51,9 @@ def test_a_bad_line_stores_nothing_at_all(case: Case) -> None:
     with pytest.raises(PasteRejected) as caught:
         messages_paste(
             case=case,
-            text="13612345678 2026-06-01 23:40 第一条没问题\n13612345678 2026-02-30 10:00 日期不存在",
+            text=(
+                "13612345678 2026-06-01 23:40 第一条没问题\n13612345678 2026-02-30 10:00 日期不存在"
+            ),
         )
     assert caught.value.problems[0].line == 2
     assert "第 2 行" in caught.value.message
@@ -74,7 +76,9 @@ def test_emoji_and_long_bodies_are_kept_byte_for_byte(case: Case) -> None:
 def test_the_sender_summary_follows(case: Case) -> None:
     messages_paste(
         case=case,
-        text="13612345678 2026-06-01 23:40 你这种老赖就是骗子\n13612345678 2026-06-02 10:00 今天处理",
+        text=(
+            "13612345678 2026-06-01 23:40 你这种老赖就是骗子\n13612345678 2026-06-02 10:00 今天处理"
+        ),
     )
     sender = Sender.objects.get(case=case, number="13612345678")
     assert sender.messages_received == 2

@@ -20,14 +20,16 @@ def test_the_page_wires_live_analysis_and_keeps_a_plain_form(
     borrower_client: Client, case: Case
 ) -> None:
     html = borrower_client.get(_url(case)).content.decode()
-    assert 'hx-post="/cases/%d/intake/paste/preview/"' % case.pk in html
+    assert f'hx-post="/cases/{case.pk}/intake/paste/preview/"' in html
     assert 'hx-trigger="input changed delay:500ms"' in html
-    assert '<form method="post" action="/cases/%d/intake/paste/"' % case.pk in html
+    assert f'<form method="post" action="/cases/{case.pk}/intake/paste/"' in html
     assert 'name="action" value="preview"' in html and 'name="action" value="save"' in html
 
 
 def test_htmx_preview_returns_only_the_analysis(borrower_client: Client, case: Case) -> None:
-    response = borrower_client.post(_url(case, "preview/"), {"text": THREAT}, HTTP_HX_REQUEST="true")
+    response = borrower_client.post(
+        _url(case, "preview/"), {"text": THREAT}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<section id="paste-preview"')

@@ -16,7 +16,9 @@ from collectguard.intake.services import messages_paste
 pytestmark = pytest.mark.django_db
 
 
-def test_the_overview_of_an_empty_case_says_how_to_start(borrower_client: Client, case: Case) -> None:
+def test_the_overview_of_an_empty_case_says_how_to_start(
+    borrower_client: Client, case: Case
+) -> None:
     html = borrower_client.get(f"/cases/{case.pk}/intake/").content.decode()
     assert "还没有任何消息" in html
     assert f'href="/cases/{case.pk}/intake/paste/"' in html
@@ -33,7 +35,11 @@ def test_the_overview_answers_the_three_questions_per_sender(
 
 
 def test_a_threat_of_violence_puts_safety_first(borrower_client: Client, case: Case) -> None:
-    messages_paste(case=case, text="今天晚上就带人上门，你出门小心点，别哪天出了什么意外。", default_sender="13612345678")
+    messages_paste(
+        case=case,
+        text="今天晚上就带人上门，你出门小心点，别哪天出了什么意外。",
+        default_sender="13612345678",
+    )
     if not Sender.objects.filter(urgent=True).exists():
         pytest.skip("the analyser does not mark this message as urgent")
     html = borrower_client.get(f"/cases/{case.pk}/intake/").content.decode()
@@ -98,9 +104,7 @@ def test_messages_after_an_agreement_are_flagged(
     assert html.count("达成还款协议后仍收到") == 5
 
 
-def test_a_volunteer_sees_third_parties_masked(
-    volunteer_client: Client, case: Case
-) -> None:
+def test_a_volunteer_sees_third_parties_masked(volunteer_client: Client, case: Case) -> None:
     messages_paste(
         case=case,
         text="你的紧急联系人王小明电话13812345678已经知道你欠钱了",

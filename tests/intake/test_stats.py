@@ -51,14 +51,18 @@ def test_per_sender_rows(imported_samples: Case) -> None:
     assert (rows["17012349999"]["call_attempts"], rows["17012349999"]["night_contacts"]) == (2, 1)
     assert rows["95599"]["call_attempts"] == 0, "an outgoing call is not an attempt"
     assert rows["10690001234567"]["messages_received"] == 2
-    assert list(rows)[0] == "13612345678", "most contacts first"
+    assert next(iter(rows)) == "13612345678", "most contacts first"
 
 
 def test_days_are_china_time_days(imported_samples: Case) -> None:
     days = {d["date"]: d for d in case_statistics(imported_samples)["days"]}
     assert list(days) == ["2026-06-01", "2026-06-02", "2026-06-03"]
     first = days["2026-06-01"]
-    assert (first["messages_received"], first["call_attempts"], first["night_contacts"]) == (2, 2, 3)
+    assert (first["messages_received"], first["call_attempts"], first["night_contacts"]) == (
+        2,
+        2,
+        3,
+    )
     assert first["contacts"] == 4 and sum(first["hours"]) == 4
     assert first["hours"][22] == 2 and first["hours"][23] == 1 and first["hours"][9] == 1
     assert days["2026-06-02"]["calls_connected"] == 1

@@ -26,7 +26,10 @@ def test_the_form_works_without_javascript_and_offers_progress(
     borrower_client: Client, case: Case
 ) -> None:
     html = borrower_client.get(f"/cases/{case.pk}/intake/import/").content.decode()
-    assert 'enctype="multipart/form-data"' in html and f'action="/cases/{case.pk}/intake/import/"' in html
+    assert (
+        'enctype="multipart/form-data"' in html
+        and f'action="/cases/{case.pk}/intake/import/"' in html
+    )
     assert "<progress" in html and "js/intake-upload.js" in html
     assert 'hx-encoding="multipart/form-data"' in html
 
@@ -61,7 +64,9 @@ def test_a_calls_file_offered_as_sms_says_what_it_was(borrower_client: Client, c
     assert "其实是通话记录备份" in page
 
 
-def test_a_broken_file_shows_where_and_keeps_the_choices(borrower_client: Client, case: Case) -> None:
+def test_a_broken_file_shows_where_and_keeps_the_choices(
+    borrower_client: Client, case: Case
+) -> None:
     data = SMS_SAMPLE.read_bytes()[:1200]
     response = _upload(borrower_client, case, "sms.xml", data, keep_all="on")
     html = response.content.decode()

@@ -106,6 +106,8 @@ class _Rule:
     not_after: str
     explanation_zh: str | None
     explanation_en: str | None
+    antecedent: re.Pattern[str] | None = None
+    preceded: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,7 @@ class _Compiled:
     warning: re.Pattern[str]
     window: int
     urgent_context: re.Pattern[str]
+    lawful: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = ()
 
 
 def expand_macros(pattern: str, lexicon: Mapping[str, list[str]], _depth: int = 0) -> str:
@@ -321,6 +324,12 @@ def _compiled() -> _Compiled:
             not_after=row.get("not_after", ""),
             explanation_zh=row.get("explanation_zh"),
             explanation_en=row.get("explanation_en"),
+            antecedent=compile_(row["antecedent"]) if row.get("antecedent") else None,
+            preceded=(
+                re.compile(f"(?:{expand_macros(row['not_preceded_by'], lexicon)})$")
+                if row.get("not_preceded_by")
+                else None
+            ),
         )
         for row in data["rules"]
     )
@@ -344,6 +353,10 @@ def _compiled() -> _Compiled:
         warning=compile_(negation["warning"]),
         window=int(negation["window"]),
         urgent_context=compile_(data["urgent_context"]),
+        lawful=tuple(
+            (frozenset(row["categories"]), compile_(row["pattern"]))
+            for row in negation.get("lawful", ())
+        ),
     )
 
 
@@ -430,6 +443,15 @@ def is_denied(text: str, start: int, end: int, bounds: _Bounds | None = None) ->
     return not compiled.voiders.search(text, sentence_start, cue.start())
 
 
+def _lawful(compiled: _Compiled, category: str, start: int, end: int, bounds: _Bounds) -> bool:
+    """Whether the sentence states a lawful procedure that covers ``category``."""
+    sentence_start, _, _, sentence_end = bounds.around(start, end)
+    return any(
+        category in categories and regex.search(bounds.text, sentence_start, sentence_end)
+        for categories, regex in compiled.lawful
+    )
+
+
 def analyze(body: str, *, sender: str = "", received_at: datetime | None = None) -> Analysis:
     """Analyse one message (see module docstring). Never raises on any text."""
     compiled = _compiled()
@@ -447,7 +469,15 @@ def analyze(body: str, *, sender: str = "", received_at: datetime | None = None)
                 start, end = match.span()
                 if start == end or (rule.not_after and start and text[start - 1] in rule.not_after):
                     continue
+                if rule.preceded is not None and rule.preceded.search(
+                    text, max(0, start - 12), start
+                ):
+                    continue
                 if rule.negatable and is_denied(text, start, end, bounds):
+                    continue
+                if rule.antecedent is not None and not rule.antecedent.search(text, 0, start):
+                    continue
+                if compiled.lawful and _lawful(compiled, rule.category, start, end, bounds):
                     continue
                 raw.append((rule.category, rule.behaviour, start, end, rule))
 

@@ -117,8 +117,8 @@ def classify_sender(raw: str) -> SenderInfo:
     'virtual_mobile'
     """
     number = normalize_number(raw)
-    if not number:
-        return SenderInfo(raw=raw, number="", kind="unknown")
+    if not number or number == "+":
+        return SenderInfo(raw=raw, number=number, kind="unknown")
     if number.startswith("+"):
         return _international(raw, number)
     if not number.isdigit():

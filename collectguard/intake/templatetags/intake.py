@@ -93,8 +93,9 @@ def _nice_max(value: int) -> int:
 def timeline_chart(stats: dict[str, Any] | None, max_days: int = 92) -> dict[str, Any]:
     """Bars per day (contacts, night part, days over a call limit) for the timeline SVG."""
     series = day_series(stats or {"days": []}, max_days=max_days)
-    width, height = 640, 220
-    left, right, top, bottom = 34, 8, 26, 30
+    # Drawn at phone width, so text is legible at 360 px; PDFs scale it up.
+    width, height = 360, 200
+    left, right, top, bottom = 30, 6, 26, 26
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = _nice_max(max((d.get("contacts", 0) for d in series), default=0))
     slot = plot_w / max(len(series), 1)
@@ -159,8 +160,8 @@ def timeline_chart(stats: dict[str, Any] | None, max_days: int = 92) -> dict[str
 def hour_chart(stats: dict[str, Any] | None) -> dict[str, Any]:
     """Bars per hour of day (China time); night hours in red."""
     totals = hour_totals(stats or {"days": []})
-    width, height = 640, 200
-    left, right, top, bottom = 34, 8, 26, 30
+    width, height = 360, 180
+    left, right, top, bottom = 30, 6, 26, 26
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = _nice_max(max(totals, default=0))
     slot = plot_w / 24

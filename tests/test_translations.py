@@ -1,0 +1,478 @@
+"""The English translation: complete, well-formed, and actually used by the pages.
+
+Chinese is the source language: the msgids in code and templates are the Chinese text, and
+``locale/en/LC_MESSAGES/django.po`` holds the English. These tests check that
+
+* every entry of the catalogue is translated and none is marked fuzzy (parsed here in pure
+  Python, so the test needs no gettext tools);
+* the translations keep every placeholder and HTML tag of their msgid;
+* with English selected, the main pages show no Chinese characters, except where Chinese is
+  intended: the language switcher's "简体中文" and any other element marked ``lang="zh-…"``
+  (for example the Chinese phrases of the phone script), and the user's own data in form fields.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from collectguard.accounts.models import User
+from collectguard.cases.models import Case
+
+PO_FILE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+MO_FILE = PO_FILE.with_suffix(".mo")
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\w*\}|</?[a-zA-Z][a-zA-Z0-9]*")
+
+
+# --- The catalogue -----------------------------------------------------------------------
+
+
+def _unquote(line: str) -> str:
+    body = line.strip()
+    assert body.startswith('"') and body.endswith('"'), f"not a PO string: {line!r}"
+    escapes = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r"}
+    return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), "\\" + m.group(1)), body[1:-1])
+
+
+def parse_po(path: Path) -> list[dict[str, Any]]:
+    """A small PO reader: one dict per entry with msgid, msgid_plural, msgstr(s) and flags.
+
+    Obsolete entries (``#~``) are skipped: they are not part of the catalogue.
+    """
+    entries: list[dict[str, Any]] = []
+    entry: dict[str, Any] = {"flags": set(), "msgstr": {}}
+    field: tuple[str, int] | str | None = None
+
+    def finish() -> None:
+        nonlocal entry, field
+        if "msgid" in entry:
+            entries.append(entry)
+        entry = {"flags": set(), "msgstr": {}}
+        field = None
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#~"):
+            if not line and "msgid" in entry:
+                finish()
+            continue
+        if line.startswith("#"):
+            if "msgid" in entry:
+                finish()
+            if line.startswith("#,"):
+                entry["flags"].update(flag.strip() for flag in line[2:].split(",") if flag.strip())
+            continue
+        match = re.match(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(\".*\")$", line)
+        if match:
+            keyword, index, value = match.group(1), match.group(2), _unquote(match.group(3))
+            if keyword in {"msgctxt", "msgid"} and "msgid" in entry and keyword not in entry:
+                pass
+            if keyword == "msgctxt" or (keyword == "msgid" and "msgid" in entry):
+                if "msgid" in entry:
+                    finish()
+            if keyword.startswith("msgstr"):
+                field = ("msgstr", int(index) if index is not None else 0)
+                entry["msgstr"][field[1]] = value
+            else:
+                field = keyword
+                entry[keyword] = value
+            continue
+        if line.startswith('"') and field is not None:
+            if isinstance(field, tuple):
+                entry["msgstr"][field[1]] += _unquote(line)
+            else:
+                entry[field] += _unquote(line)
+            continue
+        raise AssertionError(f"{path}:{number}: cannot parse {raw!r}")
+    finish()
+    return entries
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> list[dict[str, Any]]:
+    assert PO_FILE.exists(), f"{PO_FILE} is missing: run makemessages -l en"
+    return parse_po(PO_FILE)
+
+
+def _label(entry: dict[str, Any]) -> str:
+    return entry["msgid"][:60].replace("\n", " ")
+
+
+def test_the_catalogue_is_large_and_has_an_english_header(
+    catalogue: list[dict[str, Any]],
+) -> None:
+    header = next(entry for entry in catalogue if entry["msgid"] == "")
+    text = header["msgstr"][0]
+    assert "Language: en\n" in text
+    assert "charset=UTF-8" in text
+    assert "Plural-Forms: nplurals=2; plural=(n != 1);" in text
+    assert "fuzzy" not in header["flags"]
+    assert len(catalogue) > 1000
+
+
+def test_every_entry_is_translated(catalogue: list[dict[str, Any]]) -> None:
+    untranslated = [
+        _label(entry)
+        for entry in catalogue
+        if entry["msgid"]
+        and (
+            not entry["msgstr"]
+            or any(not value for value in entry["msgstr"].values())
+            or ("msgid_plural" in entry and len(entry["msgstr"]) != 2)
+        )
+    ]
+    assert not untranslated, f"{len(untranslated)} untranslated entries: {untranslated[:20]}"
+
+
+def test_no_entry_is_fuzzy(catalogue: list[dict[str, Any]]) -> None:
+    fuzzy = [_label(entry) for entry in catalogue if "fuzzy" in entry["flags"]]
+    assert not fuzzy, f"{len(fuzzy)} fuzzy entries: {fuzzy[:20]}"
+
+
+def test_translations_are_english(catalogue: list[dict[str, Any]]) -> None:
+    """Chinese is allowed only inside parentheses, after the English name it explains, e.g.
+    "Public Security Administration Punishments Law (治安管理处罚法)", or in quotes naming
+    something the user will see in Chinese (a WeChat account, an app's name)."""
+    outside = []
+    for entry in catalogue:
+        if not entry["msgid"]:
+            continue
+        for value in entry["msgstr"].values():
+            stripped = re.sub(r"\([^()]*\)|\"[^\"]*\"", "", value)
+            if HAN.search(stripped):
+                outside.append(value[:80])
+    assert not outside, f"Chinese outside parentheses/quotes: {outside[:20]}"
+
+
+def test_translations_keep_placeholders_and_tags(catalogue: list[dict[str, Any]]) -> None:
+    broken = []
+    for entry in catalogue:
+        if not entry["msgid"]:
+            continue
+        sources = [entry["msgid"], entry.get("msgid_plural", entry["msgid"])]
+        for index, value in entry["msgstr"].items():
+            source = sources[min(index, 1)]
+            if sorted(PLACEHOLDER.findall(value)) != sorted(PLACEHOLDER.findall(source)):
+                broken.append((_label(entry), value[:80]))
+    assert not broken, f"placeholders or tags differ: {broken[:10]}"
+
+
+def test_the_compiled_catalogue_is_up_to_date(catalogue: list[dict[str, Any]]) -> None:
+    assert MO_FILE.exists(), "run: manage.py compilemessages"
+    assert MO_FILE.stat().st_mtime >= PO_FILE.stat().st_mtime - 1, "the .mo is older than the .po"
+    with translation.override("en"):
+        assert translation.gettext("我的案件") == "My cases"
+        assert translation.ngettext("已保存 %(n)s 条消息。", "已保存 %(n)s 条消息。", 1) == (
+            "%(n)s message saved."
+        )
+        assert translation.ngettext("已保存 %(n)s 条消息。", "已保存 %(n)s 条消息。", 3) == (
+            "%(n)s messages saved."
+        )
+
+
+# --- The pages -----------------------------------------------------------------------------
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}  # fmt: skip
+BUTTON_INPUTS = {"submit", "button", "reset", "image"}
+
+
+class HanFinder(HTMLParser):
+    """Collects visible text and human-readable attributes that contain Chinese.
+
+    Skipped, because Chinese is intended there: elements marked ``lang="zh…"`` (and everything
+    inside them), the decorative brand glyph (``aria-hidden`` ``.brand-mark``), the content of
+    ``<textarea>`` and the ``value`` of data-entry ``<input>``s (the user's own data).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.skip_tag: str | None = None
+        self.skip_depth = 0
+        self.path: list[str] = []
+
+    def _skipped(self, tag: str, attrs: dict[str, str | None]) -> bool:
+        lang = (attrs.get("lang") or "").lower()
+        classes = (attrs.get("class") or "").split()
+        return (
+            lang.startswith("zh")
+            or tag == "textarea"
+            or (attrs.get("aria-hidden") == "true" and "brand-mark" in classes)
+        )
+
+    def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
+        attrs = dict(attr_list)
+        if self.skip_tag is not None:
+            if tag == self.skip_tag:
+                self.skip_depth += 1
+            return
+        if tag not in VOID and self._skipped(tag, attrs):
+            self.skip_tag, self.skip_depth = tag, 1
+            return
+        for name, value in attr_list:
+            if not value or not HAN.search(value):
+                continue
+            if name == "value" and tag in {"input", "option"}:
+                if tag == "option" or attrs.get("type", "text") not in BUTTON_INPUTS:
+                    continue
+            if name in {"lang"}:
+                continue
+            self.found.append(f"<{tag} {name}=\"{value}\">")
+
+    def handle_startendtag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attr_list)
+        if self.skip_tag == tag and tag not in VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip_tag is not None and tag == self.skip_tag:
+            self.skip_depth -= 1
+            if self.skip_depth == 0:
+                self.skip_tag = None
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_tag is None and HAN.search(data):
+            self.found.append(" ".join(data.split()))
+
+
+def intended_glosses(entries: list[dict[str, Any]]) -> list[str]:
+    """The Chinese the English translation itself shows on purpose: names of laws and
+    authorities given in parentheses after their English name, and quoted names the user will
+    meet in Chinese (a WeChat account, an app). Longest first, so they are removed whole."""
+    glosses = set()
+    for entry in entries:
+        if not entry["msgid"]:
+            continue
+        for value in entry["msgstr"].values():
+            for segment in re.findall(r"\([^()]*\)|\"[^\"]*\"", value):
+                if HAN.search(segment):
+                    glosses.add(segment)
+    return sorted(glosses, key=len, reverse=True)
+
+
+_GLOSSES: list[str] = []
+
+
+def chinese_on_page(
+    html: str, *, allowed: list[str] | None = None, user_data: list[str] = ()
+) -> list[str]:
+    if allowed is None:
+        if not _GLOSSES:
+            _GLOSSES.extend(intended_glosses(parse_po(PO_FILE)))
+        allowed = _GLOSSES
+    finder = HanFinder()
+    finder.feed(html)
+    finder.close()
+    found = []
+    for text in finder.found:
+        for gloss in allowed:
+            text = text.replace(gloss, "")
+        for data in user_data:
+            text = text.replace(data, "")
+        # A fragment of the user's own text (a message split by highlighting, or shortened).
+        fragment = text.strip(" …·\u201c\u201d\"")
+        if fragment and any(fragment in data for data in user_data):
+            continue
+        match = HAN.search(text)
+        if match:
+            start = max(0, match.start() - 40)
+            found.append(("…" if start else "") + text[start : start + 140])
+    return found
+
+
+def test_the_finder_ignores_what_is_meant_to_be_chinese() -> None:
+    html = (
+        '<p>Hello <span lang="zh-CN">简体中文 <b>中</b></span></p>'
+        '<textarea name="x">用户写的字</textarea><input name="t" value="某某银行">'
+        '<span class="brand-mark" aria-hidden="true">盾</span>'
+        '<button title="保存">Save</button><input type="submit" value="提交"><p>还没有</p>'
+    )
+    assert chinese_on_page(html, allowed=[]) == [
+        '<button title="保存">',
+        '<input value="提交">',
+        "还没有",
+    ]
+
+
+@pytest.fixture
+def english(client: Client) -> Client:
+    """Choose English the way a visitor does: the language switcher in the footer."""
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    return client
+
+
+@pytest.fixture
+def english_borrower(borrower_client: Client) -> Client:
+    response = borrower_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    return borrower_client
+
+
+@pytest.fixture
+def ascii_case(borrower: User) -> Case:
+    return Case.objects.create(
+        owner=borrower,
+        title="Example Bank credit card",
+        lender="Example Bank",
+        loan_type="credit_card",
+        contract_numbers="CC20250001",
+        amount_owed="8800.00",
+        overdue_since=datetime.date(2026, 3, 1),
+        notes="Called my sister twice.",
+    )
+
+
+def _assert_english(client: Client, url: str) -> None:
+    response = client.get(url, follow=True)
+    assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
+    html = response.content.decode()
+    assert '<html lang="en"' in html, f"{url} is not rendered in English"
+    found = chinese_on_page(html)
+    assert not found, f"{url} shows Chinese with English selected:\n  " + "\n  ".join(found)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["home", "accounts:signup", "accounts:login", "accounts:password_reset"],
+)
+def test_public_pages_are_in_english(db: None, english: Client, name: str) -> None:
+    _assert_english(english, reverse(name))
+
+
+BORROWER_PAGES = [
+    "cases:list",
+    "cases:create",
+    "accounts:settings",
+    "accounts:password_change",
+]
+
+CASE_PAGES = [
+    # The case page and the overview page of each of the three steps.
+    "cases:detail",
+    "intake:overview",
+    "negotiation:overview",
+    "evidence:overview",
+]
+
+MORE_CASE_PAGES = [
+    "cases:edit",
+    "cases:delete",
+    "intake:paste",
+    "intake:manual",
+    "intake:upload",
+    "intake:messages",
+    "intake:senders",
+    "intake:statistics",
+    "negotiation:situation",
+    "negotiation:proposals",
+    "negotiation:proposal_new",
+    "negotiation:script",
+    "negotiation:contacts",
+    "negotiation:contact_new",
+    "negotiation:agreement",
+    "negotiation:agreement_new",
+    "evidence:documents",
+    "evidence:complaints",
+    "evidence:checklist",
+    "evidence:custody",
+    "review:sharing",
+    "review:access_log",
+    "review:export",
+]
+
+
+@pytest.mark.parametrize("name", BORROWER_PAGES)
+def test_borrower_pages_are_in_english(english_borrower: Client, name: str) -> None:
+    _assert_english(english_borrower, reverse(name))
+
+
+@pytest.mark.parametrize("name", CASE_PAGES)
+def test_case_and_step_overview_pages_are_in_english(
+    english_borrower: Client, ascii_case: Case, name: str
+) -> None:
+    _assert_english(english_borrower, reverse(name, args=[ascii_case.pk]))
+
+
+@pytest.mark.parametrize("name", MORE_CASE_PAGES)
+def test_the_other_case_pages_are_in_english(
+    english_borrower: Client, ascii_case: Case, name: str
+) -> None:
+    _assert_english(english_borrower, reverse(name, args=[ascii_case.pk]))
+
+
+def test_chinese_stays_the_default(db: None, client: Client) -> None:
+    html = client.get(reverse("home")).content.decode()
+    assert '<html lang="zh-CN"' in html
+    assert "我的案件" in html or "免费注册" in html
+
+
+# --- The pages of a case with real content ---------------------------------------------------
+
+PASTED = "\n\n".join(
+    [
+        "95599 2026-06-01 09:12 【某某银行】您尾号3310的信用卡已逾期，最低还款额986.00元，请通过官方App还款。",
+        "13612345678 2026-06-01 23:40 今天不还，明天就打电话给你老板和你家人，让你全公司都知道。",
+        "13612345678 2026-06-02 00:05 别装死，再不还钱我们就上门找你，后果自负。",
+        "17012345678 2026-06-03 22:30 我们是法院的，已经立案了，马上来抓你，转账到个人账户6222020000000000可以撤案。",
+    ]
+)  # fmt: skip
+
+
+@pytest.fixture
+def busy_case(ascii_case: Case, english_borrower: Client) -> Case:
+    """The ASCII case with synthetic collection messages pasted in, the way a borrower does it:
+    findings, provisions, sender verdicts and statistics all appear. The messages themselves
+    are Chinese: they are the user's data."""
+    url = reverse("intake:paste", args=[ascii_case.pk])
+    response = english_borrower.post(url, {"text": PASTED, "action": "save"})
+    assert response.status_code == 302, chinese_on_page(response.content.decode())
+    return ascii_case
+
+
+def _user_data(case: Case) -> list[str]:
+    from collectguard.intake.models import Message
+
+    data = set()
+    for body, sender in Message.objects.filter(case=case).values_list("body", "sender"):
+        data.update(value for value in (body, sender) if value)
+    return sorted(data, key=len, reverse=True)
+
+
+BUSY_PAGES = [
+    "cases:detail",
+    "intake:paste",
+    "intake:overview",
+    "intake:messages",
+    "intake:senders",
+    "intake:statistics",
+    "negotiation:overview",
+    "evidence:overview",
+    "evidence:complaints",
+    "evidence:checklist",
+    "evidence:documents",
+]
+
+
+@pytest.mark.parametrize("name", BUSY_PAGES)
+def test_pages_of_a_case_with_messages_are_in_english(
+    english_borrower: Client, busy_case: Case, name: str
+) -> None:
+    url = reverse(name, args=[busy_case.pk])
+    response = english_borrower.get(url)
+    assert response.status_code == 200
+    found = chinese_on_page(response.content.decode(), user_data=_user_data(busy_case))
+    assert not found, f"{url} shows Chinese with English selected:\n  " + "\n  ".join(found)
