@@ -61,7 +61,7 @@ def case_update(*, case: Case, expected_version: int, **fields: Any) -> Case:
 
 def case_set_archived(*, case: Case, archived: bool) -> Case:
     case.status = CaseStatus.ARCHIVED if archived else CaseStatus.ACTIVE
-    case.version = F("version") + 1  # type: ignore[assignment]
+    case.version = F("version") + 1
     case.save(update_fields=["status", "version", "updated_at"])
     case.refresh_from_db(fields=["version"])
     return case
