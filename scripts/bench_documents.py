@@ -81,7 +81,7 @@ MESSAGES = [
 def letter_variables(text: Text) -> dict[str, Any]:
     """A complaint to 12378 shaped like documents.build_complaint's output, with realistic text
     (real provisions and channel data, collection messages like those in samples/): 3 pages
-    plus the page on how to submit it."""
+    with the page on how to submit it."""
     from collectguard.evidence import documents, legal
 
     return {
@@ -130,15 +130,13 @@ def letter_variables(text: Text) -> dict[str, Any]:
                 "body": body,
                 "categories": ["恐吓、威胁人身安全", "威胁上门"],
             }
-            for day, body in enumerate(MESSAGES, start=1)
+            for day, body in enumerate(MESSAGES[:4], start=1)
         ],
         "extra_facts": (
             "2026年11月20日，催收人员给我母亲打电话，告诉她我欠钱不还，并要求她代为还款；"
             "我母亲因此受到惊吓，当晚血压升高去了医院。"
         ),
-        **documents.legal_basis(
-            ["CBA-2026", "GBT-45251", "CC-1033", "PSL-50-1", "PSL-50-5", "PSL-62", "CMP-2020"]
-        ),
+        **documents.legal_basis(["CBA-2026", "GBT-45251", "CC-1033", "PSL-50-1", "CMP-2020"]),
         "demands": [
             "立即停止联系我的家人、同事、朋友等第三人，停止泄露我的欠款信息和个人信息。",
             "立即停止恐吓、辱骂、冒充公检法、虚构法律后果、威胁上门等行为。",

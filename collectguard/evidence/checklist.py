@@ -128,7 +128,7 @@ def checklist_for_case(case: Case, *, today: date | None = None) -> Checklist:
             if row.overdue and filing.channel == "lender-hq" and regulator:
                 row.next_step = _(
                     "已超过答复期限。可以带着这次投诉的记录，向%(regulator)s投诉。"
-                ) % {"regulator": regulator.get("name_zh", "")}
+                ) % {"regulator": regulator.get("name", "")}
         result.rows.append(row)
 
     filed_channels = {f.channel for f in filings}

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from collectguard.legal import reference
 
@@ -99,13 +99,22 @@ def any_provision(provision_id: str) -> dict[str, Any] | None:
     return provision_dict(row) if row is not None else None
 
 
+def _channel_dict(row: reference.Channel) -> dict[str, Any]:
+    """The channel's data, plus `name` and `handles` in the interface language."""
+    data = asdict(row)
+    english = (get_language() or "").startswith("en")
+    data["name"] = row.name_en if english and row.name_en else row.name_zh
+    data["handles"] = row.handles_en if english and row.handles_en else row.handles_zh
+    return data
+
+
 def channels() -> dict[str, dict[str, Any]]:
-    return {key: asdict(row) for key, row in reference.channels().items()}
+    return {key: _channel_dict(row) for key, row in reference.channels().items()}
 
 
 def channel(channel_id: str) -> dict[str, Any] | None:
     row = reference.channels().get(channel_id)
-    return asdict(row) if row is not None else None
+    return _channel_dict(row) if row is not None else None
 
 
 def behaviours_for_categories(categories: list[str]) -> list[reference.Behaviour]:

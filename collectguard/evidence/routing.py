@@ -152,7 +152,7 @@ def recommend_channels(case: Case, facts: CaseFacts | None = None) -> list[Recom
 def channel_choices() -> list[tuple[str, str]]:
     """Channels a filing can be recorded against (unverified channels left out)."""
     return [
-        (row["id"], row["name_zh"])
+        (row["id"], row["name"])
         for row in legal.channels().values()
         if row.get("confidence") != "UNVERIFIED"
     ]

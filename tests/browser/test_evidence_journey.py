@@ -69,6 +69,16 @@ def _journey(page: Any, live_server: Any, tmp_path: Path, *, javascript: bool) -
     assert page.locator("table >> text=证据目录").count() == 1
     screenshot(page, f"evidence-documents-360{'' if javascript else '-nojs'}")
 
+    # Where to complain: a consumer-finance lender goes to the lender, then to 12378.
+    page.goto(f"{live_server.url}{reverse('evidence:complaints', args=[case.pk])}")
+    assert_no_horizontal_scroll(page)
+    page.click(f"a[href='{reverse('evidence:pack', args=[case.pk, '12378'])}']")
+    page.wait_for_selector("text=可以直接复制的文字")
+    assert_no_horizontal_scroll(page)
+    # The copy buttons need JavaScript; without it they stay hidden and the text is selectable.
+    assert page.locator("button[data-copy-target]").first.is_visible() == javascript
+    screenshot(page, f"evidence-pack-360{'' if javascript else '-nojs'}")
+
 
 def test_a_borrower_keeps_evidence_and_prints_the_list(
     page: Any, live_server: Any, tmp_path: Path

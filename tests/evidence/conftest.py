@@ -71,7 +71,9 @@ def make_flagged_message(case: Case, body: str, *, hours_ago: int = 1, **extra: 
         "received_at": timezone.now() - timedelta(hours=hours_ago),
         "source": "paste",
         "categories": ["intimidation"],
-        "findings": [{"category": "intimidation", "start": 0, "end": 2, "provisions": ["PSL-50-1"]}],
+        "findings": [
+            {"category": "intimidation", "start": 0, "end": 2, "provisions": ["PSL-50-1"]}
+        ],
         "is_flagged": True,
         "dedupe_key": f"test-{Message.objects.count() + 1}-{hours_ago}",
     }

@@ -79,7 +79,7 @@ def test_verify_covers_step_two_files(case: Case) -> None:
 
     data = b"%PDF-1.4\n% synthetic hardship certificate\n%%EOF\n"
     path = f"cases/{case.pk}/negotiation/synthetic.pdf"
-    stored = (Path(settings.MEDIA_ROOT) / path)
+    stored = Path(settings.MEDIA_ROOT) / path
     stored.parent.mkdir(parents=True, exist_ok=True)
     stored.write_bytes(data)
     NegotiationFile.objects.create(
@@ -111,9 +111,12 @@ def test_render_document_writes_the_snapshot_pdf(case: Case, tmp_path: Path) -> 
 
     call_command(
         "render_document",
-        "--case", str(case.pk),
-        "--document", "evidence_list",
-        "--output", str(target),
+        "--case",
+        str(case.pk),
+        "--document",
+        "evidence_list",
+        "--output",
+        str(target),
         stdout=out,
     )
 
@@ -131,10 +134,14 @@ def test_render_document_with_a_channel(case: Case, tmp_path: Path) -> None:
     target = tmp_path / "police.pdf"
     call_command(
         "render_document",
-        "--case", str(case.pk),
-        "--document", "complaint",
-        "--channel", "110",
-        "--output", str(target),
+        "--case",
+        str(case.pk),
+        "--document",
+        "complaint",
+        "--channel",
+        "110",
+        "--output",
+        str(target),
         stdout=io.StringIO(),
     )
     text = "".join(page.extract_text() for page in PdfReader(str(target)).pages)
@@ -145,9 +152,13 @@ def test_render_document_refuses_an_unknown_kind(case: Case, tmp_path: Path) -> 
     with pytest.raises(CommandError, match="known: evidence_list"):
         call_command(
             "render_document",
-            "--case", str(case.pk),
-            "--document", "complaint",
-            "--channel", "nowhere",
-            "--output", str(tmp_path / "x.pdf"),
+            "--case",
+            str(case.pk),
+            "--document",
+            "complaint",
+            "--channel",
+            "nowhere",
+            "--output",
+            str(tmp_path / "x.pdf"),
         )
     assert not GeneratedDocument.objects.exists()

@@ -27,7 +27,12 @@ def _channels(case: Case) -> list[str]:
     [
         ("credit_card", "某某银行", "bank", "12378"),
         ("consumer_finance", "某某消费金融有限公司", "consumer_finance", "12378"),
-        ("online_small_loan", "某某网络小额贷款有限公司", "small_loan", "local-financial-regulator"),
+        (
+            "online_small_loan",
+            "某某网络小额贷款有限公司",
+            "small_loan",
+            "local-financial-regulator",
+        ),
         ("other", "招商银行", "bank", "12378"),
         ("private_lending", "个人放贷者", "private", "110"),
         ("other", "不知道是谁", "unknown", "110"),
@@ -90,7 +95,9 @@ def test_the_nifa_pack_flags_attachments_over_2_mb(borrower_client: Client, case
 
     make_evidence(case, description="小截图")
     make_evidence(case, description="大录音", size=3 * 1024 * 1024)
-    body = borrower_client.get(reverse("evidence:pack", args=[case.pk, "nifa-report"])).content.decode()
+    body = borrower_client.get(
+        reverse("evidence:pack", args=[case.pk, "nifa-report"])
+    ).content.decode()
     assert "小截图" in body and "可以上传" in body
     assert "超过 2 MB" in body
 
@@ -183,7 +190,9 @@ def test_a_filing_dated_in_the_future_is_refused(borrower_client: Client, case: 
 
 
 def test_updating_and_deleting_a_filing(borrower_client: Client, case: Case) -> None:
-    filing = Filing.objects.create(case=case, channel="12378", status="filed", filed_on=timezone.localdate())
+    filing = Filing.objects.create(
+        case=case, channel="12378", status="filed", filed_on=timezone.localdate()
+    )
     edit = reverse("evidence:filing_edit", args=[case.pk, filing.pk])
     response = borrower_client.post(
         edit,
@@ -206,7 +215,9 @@ def test_updating_and_deleting_a_filing(borrower_client: Client, case: Case) -> 
 def test_a_volunteer_reads_the_checklist_but_cannot_change_it(
     shared_volunteer_client: Client, case: Case
 ) -> None:
-    filing = Filing.objects.create(case=case, channel="110", status="filed", filed_on=timezone.localdate())
+    filing = Filing.objects.create(
+        case=case, channel="110", status="filed", filed_on=timezone.localdate()
+    )
     url = reverse("evidence:checklist", args=[case.pk])
     body = shared_volunteer_client.get(url).content.decode()
     assert "110" in body and "记下一次投诉" not in body
@@ -219,7 +230,12 @@ def test_a_volunteer_reads_the_checklist_but_cannot_change_it(
 
 
 def test_someone_elses_filing_is_a_404(other_client: Client, case: Case) -> None:
-    filing = Filing.objects.create(case=case, channel="110", status="filed", filed_on=timezone.localdate())
+    filing = Filing.objects.create(
+        case=case, channel="110", status="filed", filed_on=timezone.localdate()
+    )
     assert other_client.get(reverse("evidence:checklist", args=[case.pk])).status_code == 404
-    assert other_client.post(reverse("evidence:filing_delete", args=[case.pk, filing.pk])).status_code == 404
+    assert (
+        other_client.post(reverse("evidence:filing_delete", args=[case.pk, filing.pk])).status_code
+        == 404
+    )
     assert Filing.objects.filter(pk=filing.pk).exists()

@@ -80,9 +80,7 @@ def test_a_deleted_entry_is_reported(case: Case, borrower: User) -> None:
     assert any("衔接不上" in problem for problem in problems)
 
 
-def test_entries_cannot_be_changed_or_deleted_through_the_model(
-    case: Case, borrower: User
-) -> None:
+def test_entries_cannot_be_changed_or_deleted_through_the_model(case: Case, borrower: User) -> None:
     entry = _log(case, borrower, 1)[0]
     entry.target = "changed"
     with pytest.raises(RuntimeError):

@@ -22,7 +22,9 @@ WECHAT_UA = (
 
 @pytest.fixture
 def document(case: Case) -> GeneratedDocument:
-    return document_generate(case=case, actor=case.owner, kind="stop_notice", inputs={"name": "王五"})
+    return document_generate(
+        case=case, actor=case.owner, kind="stop_notice", inputs={"name": "王五"}
+    )
 
 
 def test_the_documents_page_offers_every_document(borrower_client: Client, case: Case) -> None:
@@ -64,7 +66,9 @@ def test_bad_input_keeps_what_was_typed_and_generates_nothing(
 def test_the_download_serves_the_stored_bytes(
     borrower_client: Client, document: GeneratedDocument
 ) -> None:
-    response = borrower_client.get(reverse("evidence:document_pdf", args=[document.case_id, document.pk]))
+    response = borrower_client.get(
+        reverse("evidence:document_pdf", args=[document.case_id, document.pk])
+    )
 
     body = b"".join(response.streaming_content)
     with default_storage.open(document.pdf_key, "rb") as handle:
@@ -101,7 +105,9 @@ def test_wechat_users_are_told_how_to_open_the_pdf(
 def test_the_web_version_is_the_stored_html(
     borrower_client: Client, document: GeneratedDocument
 ) -> None:
-    response = borrower_client.get(reverse("evidence:document_page", args=[document.case_id, document.pk]))
+    response = borrower_client.get(
+        reverse("evidence:document_page", args=[document.case_id, document.pk])
+    )
     body = response.content.decode()
     assert body == document.html
     assert "王五" in body and "不构成法律意见" in body
@@ -114,7 +120,12 @@ def test_a_volunteer_can_read_but_not_generate(
     case = document.case
     detail = reverse("evidence:document", args=[case.pk, document.pk])
     assert shared_volunteer_client.get(detail).status_code == 200
-    assert shared_volunteer_client.get(reverse("evidence:document_pdf", args=[case.pk, document.pk])).status_code == 200
+    assert (
+        shared_volunteer_client.get(
+            reverse("evidence:document_pdf", args=[case.pk, document.pk])
+        ).status_code
+        == 200
+    )
     new = reverse("evidence:document_new", args=[case.pk, "evidence_list"])
     assert shared_volunteer_client.get(new).status_code == 403
     assert shared_volunteer_client.post(new, {"name": "x"}).status_code == 403
@@ -125,7 +136,12 @@ def test_a_volunteer_can_read_but_not_generate(
 def test_someone_elses_document_is_a_404(
     other_client: Client, document: GeneratedDocument, name: str
 ) -> None:
-    assert other_client.get(reverse(f"evidence:{name}", args=[document.case_id, document.pk])).status_code == 404
+    assert (
+        other_client.get(
+            reverse(f"evidence:{name}", args=[document.case_id, document.pk])
+        ).status_code
+        == 404
+    )
 
 
 def test_someone_elses_case_cannot_be_used_to_generate(other_client: Client, case: Case) -> None:

@@ -104,7 +104,16 @@ def test_a_complaint_to_12378_cites_current_law_and_the_cases_facts(
     )
 
     text = pdf_text(stored_pdf(document)).replace("\n", "")
-    for part in ("投诉书", "投诉人", "被投诉人", "投诉事项", "事实与理由", "法律依据", "诉求", "附件"):
+    for part in (
+        "投诉书",
+        "投诉人",
+        "被投诉人",
+        "投诉事项",
+        "事实与理由",
+        "法律依据",
+        "诉求",
+        "附件",
+    ):
         assert part in text
     assert "张三" in text and "某某银行" in text and "XF20251120003" in text
     assert "12,000.00" in text
@@ -118,7 +127,9 @@ def test_a_complaint_to_12378_cites_current_law_and_the_cases_facts(
     assert "不构成法律意见" in text and "12348" in text
 
 
-@pytest.mark.parametrize("channel", ["lender-hq", "local-financial-regulator", "110", "12321", "12377"])
+@pytest.mark.parametrize(
+    "channel", ["lender-hq", "local-financial-regulator", "110", "12321", "12377"]
+)
 def test_every_channel_has_a_letter(facts_case: Case, borrower: User, channel: str) -> None:
     document = document_generate(case=facts_case, actor=borrower, kind="complaint", channel=channel)
     text = pdf_text(stored_pdf(document)).replace("\n", "")
@@ -141,7 +152,11 @@ def test_a_snapshot_keeps_inputs_html_version_and_the_pdf_hash(
     facts_case: Case, borrower: User
 ) -> None:
     document = document_generate(
-        case=facts_case, actor=borrower, kind="complaint", channel="lender-hq", inputs={"name": "李四"}
+        case=facts_case,
+        actor=borrower,
+        kind="complaint",
+        channel="lender-hq",
+        inputs={"name": "李四"},
     )
 
     data = stored_pdf(document)

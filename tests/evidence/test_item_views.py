@@ -137,7 +137,9 @@ def test_the_custody_page_reports_tampering(borrower_client: Client, item: Evide
     assert "第 1 条的内容被改动过" in body
 
 
-def test_the_case_page_shows_step_three_progress(borrower_client: Client, item: EvidenceItem) -> None:
+def test_the_case_page_shows_step_three_progress(
+    borrower_client: Client, item: EvidenceItem
+) -> None:
     body = borrower_client.get(reverse("cases:detail", args=[item.case_id])).content.decode()
     assert "已保存 1 份证据原件" in body
     assert "生成证据目录" in body

@@ -150,7 +150,10 @@ def test_file_names_never_reach_storage_paths(
     assert item.original_name == shown
     root = Path(settings.MEDIA_ROOT)
     assert [path.relative_to(root).as_posix() for path in stored_files()] == sorted(
-        [f"cases/{case.pk}/evidence/{item.uuid}", f"cases/{case.pk}/evidence/{item.uuid}.preview.jpg"]
+        [
+            f"cases/{case.pk}/evidence/{item.uuid}",
+            f"cases/{case.pk}/evidence/{item.uuid}.preview.jpg",
+        ]
     )
 
 
@@ -207,9 +210,7 @@ def test_the_same_file_twice_is_stored_once(borrower_client: Client, case: Case)
     assert CustodyEntry.objects.filter(action="added").count() == 1
 
 
-def test_the_same_file_in_another_case_is_stored_again(
-    borrower_client: Client, case: Case
-) -> None:
+def test_the_same_file_in_another_case_is_stored_again(borrower_client: Client, case: Case) -> None:
     other = Case.objects.create(owner=case.owner, title="另一笔借款")
     data = png_bytes()
     upload(borrower_client, case, data, "a.png")
@@ -230,9 +231,7 @@ def test_htmx_upload_returns_the_locker_fragment(borrower_client: Client, case: 
 def test_htmx_upload_with_a_bad_file_shows_the_error_in_the_fragment(
     borrower_client: Client, case: Case
 ) -> None:
-    response = upload(
-        borrower_client, case, DISGUISED["html"], "x.png", HTTP_HX_REQUEST="true"
-    )
+    response = upload(borrower_client, case, DISGUISED["html"], "x.png", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "网页代码" in response.content.decode()
     assert not EvidenceItem.objects.exists()
