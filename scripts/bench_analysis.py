@@ -125,8 +125,10 @@ def main() -> int:
 
     for sender in ("95588", "13612345678"):
         imported, first = first_call(sender)
-        print(f"first call, sender {sender}: import {imported * 1000:.0f} ms, "
-              f"first analyze {first * 1000:.0f} ms")
+        print(
+            f"first call, sender {sender}: import {imported * 1000:.0f} ms, "
+            f"first analyze {first * 1000:.0f} ms"
+        )
 
     corpus = corpus_items()
     backup = backup_items(args.backup)
@@ -136,15 +138,21 @@ def main() -> int:
         analyze(body, sender=sender, received_at=when)
 
     distinct = len({body for body, _s, _w in backup})
-    print(f"corpus + hold-out, {len(corpus)} distinct bodies, cache off: "
-          f"{rate(corpus, args.repeat, cache_off):,.0f} messages/s")
-    print(f"generated backup, {len(backup)} messages ({distinct} distinct bodies), cache off: "
-          f"{rate(backup, args.repeat, cache_off):,.0f} messages/s")
+    print(
+        f"corpus + hold-out, {len(corpus)} distinct bodies, cache off: "
+        f"{rate(corpus, args.repeat, cache_off):,.0f} messages/s"
+    )
+    print(
+        f"generated backup, {len(backup)} messages ({distinct} distinct bodies), cache off: "
+        f"{rate(backup, args.repeat, cache_off):,.0f} messages/s"
+    )
     if cache_control is None:
         print("generated backup, cache on: (no result cache in this version)")
     else:
-        print(f"generated backup, {len(backup)} messages, cache on (cold at each run): "
-              f"{rate(backup, args.repeat, cache_on):,.0f} messages/s")
+        print(
+            f"generated backup, {len(backup)} messages, cache on (cold at each run): "
+            f"{rate(backup, args.repeat, cache_on):,.0f} messages/s"
+        )
         cache_on()
     return 0
 

@@ -274,3 +274,21 @@ def test_the_service_cleans_names_it_is_given_directly(case: Case) -> None:
     )
     assert item.original_name == "cron.png"
     assert item.storage_key == f"cases/{case.pk}/evidence/{item.uuid}"
+
+
+def test_a_large_upload_streamed_to_a_temporary_file_is_kept_exactly(
+    borrower_client: Client, case: Case
+) -> None:
+    """Over FILE_UPLOAD_MAX_MEMORY_SIZE Django hands us a file on disk, which storage moves."""
+    import os
+
+    data = b"%PDF-1.4\n%synthetic\n" + os.urandom(3 * 1024 * 1024) + b"\n%%EOF\n"
+    assert len(data) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+
+    response = upload(borrower_client, case, data, "scan.pdf", kind="document")
+
+    assert response.status_code == 302
+    item = EvidenceItem.objects.get(case=case)
+    with default_storage.open(item.storage_key, "rb") as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == hashlib.sha256(data).hexdigest()
+    assert item.print_pages == 1  # not a readable PDF: counted as one printed page

@@ -249,6 +249,21 @@ def test_calls_from_saved_contacts_are_left_out_unless_the_number_is_known(
     assert set(Call.objects.values_list("number", flat=True)) == {"13612345678", "13712345678"}
 
 
+def test_a_saved_contact_known_to_collect_is_kept(
+    case: Case, import_file: Importer, tmp_path: Path
+) -> None:
+    import_file(case, SMS_SAMPLE)  # 13612345678 sent threats about the debt
+    calls = _write(
+        tmp_path,
+        "calls.xml",
+        b"<?xml version='1.0' encoding='UTF-8'?>\n<calls count=\"1\">\n"
+        b'<call number="+8613612345678" duration="0" date="1780324200000" type="3"'
+        b' contact_name="\xe5\x82\xac\xe6\x94\xb6" />\n'
+        b"</calls>\n",
+    )
+    assert import_file(case, calls).calls_imported == 1
+
+
 def test_a_file_over_the_size_limit_is_refused(
     case: Case, import_file: Importer, settings: object, tmp_path: Path
 ) -> None:

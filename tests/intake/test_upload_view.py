@@ -119,3 +119,15 @@ def test_a_volunteer_sees_counts_but_not_the_left_out_conversations(
     html = volunteer_client.get(f"/cases/{case.pk}/intake/import/{batch.pk}/").content.decode()
     assert "周末回家吃饭吗" not in html and "13900000009" not in html
     assert "保留全部，重新导入" not in html
+
+
+def test_a_2gb_upload_is_refused_before_it_is_read(borrower_client: Client, case: Case) -> None:
+    response = borrower_client.generic(
+        "POST",
+        f"/cases/{case.pk}/intake/import/",
+        b"",
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(2 * 1024**3),
+    )
+    assert response.status_code == 413
+    assert not ImportBatch.objects.exists()

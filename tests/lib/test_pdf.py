@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
+from django.template import engines
 from django.test import RequestFactory
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, StreamObject
@@ -274,8 +275,9 @@ def test_it_embeds_only_font_subsets() -> None:
             # table: ~140 KB compressed per face, whatever the text (see pdf.css).
             assert len(stream.get_data()) < 1_500_000
             assert len(stream._data) < 250_000
-    # Two faces (regular text, bold headings) at ~140-190 KB each: far from 40 MB of full fonts.
-    assert len(document.pdf) < 400_000
+    # One CJK face (pdf.css sets no bold): a page is well under 200 KB, not 20-40 MB.
+    assert [str(font["/BaseFont"]).split("+")[1] for font in fonts] == ["Noto-Serif-CJK-SC"]
+    assert len(document.pdf) < 200_000
 
 
 @pytest.mark.usefixtures("pdf_templates")
@@ -285,6 +287,17 @@ def test_a_page_of_text_in_one_face_is_under_200_kb() -> None:
 
     assert document.pages == 1
     assert len(document.pdf) < 200_000
+
+
+@pytest.mark.usefixtures("pdf_templates")
+def test_documents_may_move_the_disclaimer_but_keep_page_numbers() -> None:
+    document = pdf.render_pdf("doc/plain.html", {"title": "说明", "paragraphs": [FACT]})
+    included = engines["django"].from_string('{% include "pdf/base.html#disclaimer" %}')
+
+    text = text_of(document.pdf)
+    assert "第 1 页 共 1 页" in text
+    assert "不构成法律意见" not in text  # doc/plain.html empties the disclaimer block
+    assert "不构成法律意见。免费法律援助热线：12348" in included.render({})
 
 
 @pytest.mark.usefixtures("pdf_templates")

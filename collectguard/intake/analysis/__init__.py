@@ -9,7 +9,9 @@ from collectguard.intake.analysis.findings import (
     SIGNALS,
     Analysis,
     Finding,
+    ResultCache,
     analyze,
+    result_cache,
 )
 from collectguard.intake.analysis.normalize import Normalized, normalize
 from collectguard.intake.analysis.senders import (
@@ -28,12 +30,14 @@ __all__ = [
     "CallStats",
     "Finding",
     "Normalized",
+    "ResultCache",
     "SenderInfo",
     "SenderVerdict",
     "analyze",
     "classify_sender",
     "normalize",
     "normalize_number",
+    "result_cache",
     "sender_verdict",
     "verdicts",
 ]

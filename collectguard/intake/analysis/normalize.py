@@ -36,9 +36,15 @@ _FILLER_CATEGORIES = frozenset(
 _SEPARATOR = r"[\s\-_.']*"
 
 _CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-# A Chinese character followed by a short non-Chinese run and another Chinese character: the run
-# is a candidate planted separator. (Led by a character class so the scan is prefiltered in C.)
-_BETWEEN_CJK = re.compile(f"[{_CJK_CLASS}]([^{_CJK_CLASS}]{{1,8}})(?=[{_CJK_CLASS}])")
+# Characters that are never fillers (so never a planted separator): letters, digits and what
+# _KEEP holds. Leaving them out of the scan below only skips runs _is_filler would reject anyway.
+_NEVER_FILLER = "0-9a-zA-Z" + "".join(re.escape(c) for c in sorted(_KEEP))
+# A Chinese character followed by a short run of possible fillers and another Chinese character:
+# the run is a candidate planted separator. (Led by a character class so the scan is prefiltered
+# in C.)
+_BETWEEN_CJK = re.compile(
+    f"[{_CJK_CLASS}]([^{_CJK_CLASS}{_NEVER_FILLER}]{{1,8}})(?=[{_CJK_CLASS}])"
+)
 _SOFT_CLASS = "".join(re.escape(c) for c in _SOFT_SEPARATORS)
 # ≥3 single characters joined by soft punctuation: 通,讯,录 / 家、人、们.
 _SOFT_ALTERNATION = re.compile(
@@ -46,6 +52,9 @@ _SOFT_ALTERNATION = re.compile(
     f"(?:[{_SOFT_CLASS}]{{1,2}}[{_CJK_CLASS}](?=[{_SOFT_CLASS}]))+"
     f"[{_SOFT_CLASS}]{{1,2}}[{_CJK_CLASS}]"
 )
+# Necessary for any _SOFT_ALTERNATION match (a separator, one character, a separator); led by a
+# small class, so texts without it skip the costlier scan above.
+_SOFT_HINT = re.compile(f"[{_SOFT_CLASS}][{_CJK_CLASS}][{_SOFT_CLASS}]")
 _SOFT_RUN = re.compile(f"[{_SOFT_CLASS}]+")
 _LATIN = re.compile("[a-z]+")
 
@@ -83,13 +92,32 @@ def normalize(text: str) -> Normalized:
     >>> n.text, n.original[slice(*n.span(1, 4))]
     ('爆通讯录!', 'tongxunlu')
     """
-    mapped = text.translate(_FORMS)
-    if len(mapped) == len(text) and _FORMS.uneven.isdisjoint(text):
-        # Every character became exactly one character: the index map is the identity.
-        chars = mapped
-        starts = list(range(len(text)))
-        ends = list(range(1, len(text) + 1))
-    else:
+    chars, starts, ends = normalize_for_matching(text)
+    if starts is None or ends is None:
+        return Normalized(text, chars, tuple(range(len(chars))), tuple(range(1, len(chars) + 1)))
+    return Normalized(text, chars, tuple(starts), tuple(ends))
+
+
+IndexMap = list[int] | None
+"""Per character of the normalised text, where it starts (or ends) in the original; ``None``
+when the map is the identity (the common case, which then costs nothing to build)."""
+
+
+def normalize_for_matching(text: str) -> tuple[str, IndexMap, IndexMap]:
+    """The matching form of ``text`` and its index maps (``None`` = identity).
+
+    What :func:`normalize` returns, without building index tuples the caller may never need;
+    the analyser maps only the spans it reports.
+
+    >>> normalize_for_matching("请还款")
+    ('请还款', None, None)
+    >>> normalize_for_matching("通 讯 录")
+    ('通讯录', [0, 2, 4], [1, 3, 5])
+    """
+    chars = text.translate(_FORMS)
+    starts: IndexMap = None
+    ends: IndexMap = None
+    if len(chars) != len(text) or not _FORMS.uneven.isdisjoint(text):
         pieces: list[str] = []
         starts, ends = [], []
         for index, char in enumerate(text):
@@ -103,7 +131,11 @@ def normalize(text: str) -> Normalized:
     if respelled is not chars:
         # Respelling can put characters where letters were: "爆 tong讯录" → "爆 通讯录".
         respelled, starts, ends = _collapse_separators(respelled, starts, ends)
-    return Normalized(text, respelled, tuple(starts), tuple(ends))
+    return respelled, starts, ends
+
+
+def _identity(length: int) -> tuple[list[int], list[int]]:
+    return list(range(length)), list(range(1, length + 1))
 
 
 def is_cjk(char: str) -> bool:
@@ -166,20 +198,23 @@ _FORMS = _FormTable()
 
 
 def _collapse_separators(
-    chars: str, starts: list[int], ends: list[int]
-) -> tuple[str, list[int], list[int]]:
+    chars: str, starts: IndexMap, ends: IndexMap
+) -> tuple[str, IndexMap, IndexMap]:
     """Drop separators planted between Chinese characters (通 讯 录, 通-讯-录, 通,讯,录)."""
     drop: list[tuple[int, int]] = []
     for match in _BETWEEN_CJK.finditer(chars):
         if all(_is_filler(c) for c in match.group(1)):
             drop.append(match.span(1))
-    for match in _SOFT_ALTERNATION.finditer(chars):
-        base = match.start()
-        drop.extend(
-            (base + run.start(), base + run.end()) for run in _SOFT_RUN.finditer(match.group())
-        )
+    if _SOFT_HINT.search(chars) is not None:
+        for match in _SOFT_ALTERNATION.finditer(chars):
+            base = match.start()
+            drop.extend(
+                (base + run.start(), base + run.end()) for run in _SOFT_RUN.finditer(match.group())
+            )
     if not drop:
         return chars, starts, ends
+    if starts is None or ends is None:
+        starts, ends = _identity(len(chars))
     keep = [True] * len(chars)
     for begin, finish in drop:
         for position in range(begin, finish):
@@ -191,7 +226,7 @@ def _collapse_separators(
     )
 
 
-def _respell(chars: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
+def _respell(chars: str, starts: IndexMap, ends: IndexMap) -> tuple[str, IndexMap, IndexMap]:
     """Spell pinyin, homophone variants and abbreviations back into characters."""
     tables = _tables()
     matches: list[re.Match[str]] = []
@@ -210,6 +245,8 @@ def _respell(chars: str, starts: list[int], ends: list[int]) -> tuple[str, list[
             cursor = max(cursor, run.end())
     if not matches:
         return chars, starts, ends
+    if starts is None or ends is None:
+        starts, ends = _identity(len(chars))
     matches.sort(key=lambda m: m.start())
 
     out_chars: list[str] = []

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from collectguard.intake.labels import category_label, english, signal_label
 from collectguard.intake.models import Channel, SenderKind
@@ -213,20 +214,18 @@ def yes_no(value: bool) -> str:
 
 
 _CONFIDENCE_LABELS = {
-    "High": "高",
-    "Medium-High": "中高",
-    "Medium": "中",
-    "Low": "低",
-    "UNVERIFIED": "未核实",
+    "High": gettext_lazy("高"),
+    "Medium-High": gettext_lazy("中高"),
+    "Medium": gettext_lazy("中"),
+    "Low": gettext_lazy("低"),
+    "UNVERIFIED": gettext_lazy("未核实"),
 }
 
 
 @register.filter
 def confidence_name(level: str) -> str:
     """The confidence scale of legal/reference.md in the user's language."""
-    if english():
-        return level
-    return _CONFIDENCE_LABELS.get(level, level)
+    return str(_CONFIDENCE_LABELS.get(level, level))
 
 
 @register.filter

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 
 from collectguard.cases.models import Case
 from collectguard.review.redaction import redact_text
@@ -39,21 +38,12 @@ def optional_url(name: str, *args: object) -> str:
         return ""
 
 
-CATEGORY_LABELS = {
-    "third_party": _("联系第三方"),
-    "privacy_disclosure": _("泄露隐私"),
-    "intimidation": _("威胁恐吓"),
-    "insult": _("侮辱谩骂"),
-    "false_legal_claim": _("虚假法律后果"),
-    "impersonation": _("冒充公检法或监管"),
-    "visit_threat": _("威胁上门"),
-    "personal_account": _("要求转入个人账户"),
-}
-
-
 @register.filter
 def category_label(code: str) -> str:
-    return str(CATEGORY_LABELS.get(code, code))
+    """The finding category's name, as step 1 names it."""
+    from collectguard.intake.labels import category_label as intake_category_label
+
+    return intake_category_label(code)
 
 
 @register.filter
