@@ -83,3 +83,16 @@ def test_chunked_bodies_without_a_length_are_refused(db: None) -> None:
 
 def test_healthz_answers(db: None) -> None:
     assert Client().get(reverse("healthz")).json() == {"status": "ok"}
+
+
+def test_the_admin_asks_staff_for_a_second_factor(staff) -> None:
+    from tests.conftest import PASSWORD
+
+    client = Client()
+    page = client.get("/admin/login/")
+    assert "otp_token" in page.content.decode()
+    response = client.post(
+        "/admin/login/", {"username": staff.username, "password": PASSWORD, "otp_token": ""}
+    )
+    assert response.status_code == 200  # refused: no device, no token
+    assert client.get("/admin/").status_code == 302

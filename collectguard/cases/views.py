@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from collectguard.cases.access import cases_owned_by, get_case_for_user, get_rw_case_for_user
 from collectguard.cases.forms import CaseForm
@@ -23,6 +23,7 @@ from collectguard.http import AuthenticatedRequest
 
 
 @login_required
+@require_GET
 def case_list(request: AuthenticatedRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
     status = CaseStatus.ARCHIVED if show_archived else CaseStatus.ACTIVE
@@ -48,6 +49,7 @@ def case_new(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
     return render(

@@ -107,7 +107,7 @@ def overview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_rw_case_for_user(request.user, pk)
     form = EvidenceUploadForm(request.POST, request.FILES)
-    outcome = ""
+    outcome, level = "", "success"
     if form.is_valid():
         try:
             item = evidence_add(
@@ -119,7 +119,7 @@ def upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
             )
         except DuplicateEvidence as exc:
-            outcome = exc.message
+            outcome, level = exc.message, "info"
             if not request.htmx:
                 messages.info(request, outcome)
                 return redirect("evidence:item", pk=case.pk, item=exc.existing.uuid)
@@ -136,7 +136,7 @@ def upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 return redirect("evidence:overview", pk=case.pk)
             form = EvidenceUploadForm()
     context = _overview_context(request, case, form)
-    context["outcome"] = outcome
+    context["outcome"], context["outcome_level"] = outcome, level
     if request.htmx:
         return render(request, "evidence/overview.html#locker", context)
     return render(request, "evidence/overview.html", context, status=400)

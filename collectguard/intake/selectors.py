@@ -29,7 +29,6 @@ from collectguard.intake.highlight import highlight
 from collectguard.intake.labels import category_label, finding_explanation
 from collectguard.intake.models import Call, Direction, ImportBatch, Message, Sender
 from collectguard.intake.stats import lender_type
-from collectguard.intake.summaries import RECEIVED
 from collectguard.legal.reference import Provision, behaviours, provisions
 from collectguard.review.redaction import redact_text
 
@@ -168,9 +167,7 @@ def safety_alerts(case: Case, *, reveal: bool = True, limit: int = 3) -> list[Me
     """The newest messages that threaten violence, children or a visit "today"."""
     if not Sender.objects.filter(case=case, urgent=True).exists():
         return []
-    rows = Message.objects.filter(case=case, is_flagged=True, is_urgent=True).order_by(
-        "-received_at", "-pk"
-    )[:limit]
+    rows = Message.objects.filter(case=case, is_urgent=True).order_by("-received_at", "-pk")[:limit]
     return [MessageView(message, reveal=reveal) for message in rows]
 
 
@@ -326,8 +323,9 @@ def intake_summary(case: Case) -> dict[str, Any]:
 def other_contacts(case: Case) -> dict[str, int]:
     """Contacts outside SMS: visits and messages from other channels typed in by hand."""
     rows = (
-        Message.objects.filter(case=case, direction=Direction.INCOMING)
-        .exclude(RECEIVED)
+        Message.objects.filter(case=case)
+        .exclude(channel__in=["sms", "mms"])
+        .filter(direction=Direction.INCOMING)
         .values("channel")
         .annotate(n=Count("pk"))
         .order_by()

@@ -19,7 +19,6 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from collectguard.cases.models import Case
@@ -32,7 +31,9 @@ from collectguard.intake.summaries import (
     CONNECTED,
     CONNECTED_LIMIT,
     RECEIVED,
+    bucket_time,
     call_days,
+    hour_bucket,
 )
 from collectguard.legal.reference import behaviours, provisions_for_behaviour
 
@@ -64,24 +65,25 @@ def _hourly(case: Case) -> tuple[dict[Any, list[int]], dict[str, dict[date, list
     messages = (
         Message.objects.filter(case=case, received_at__isnull=False)
         .filter(RECEIVED)
-        .annotate(hour=TruncHour("received_at", tzinfo=SHANGHAI))
-        .values("hour")
+        .annotate(hour=hour_bucket("received_at"))
+        .values_list("hour")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for row in messages:
-        per_hour[row["hour"]][0] += row["n"]
+    for hour, n in messages:
+        per_hour[bucket_time(hour)][0] += n
     calls = (
         Call.objects.filter(case=case)
         .filter(ATTEMPT)
-        .annotate(hour=TruncHour("started_at", tzinfo=SHANGHAI))
-        .values("hour")
+        .annotate(hour=hour_bucket("started_at"))
+        .values_list("hour")
         .annotate(n=Count("pk"), connected=Count("pk", filter=CONNECTED))
         .order_by()
     )
-    for row in calls:
-        per_hour[row["hour"]][1] += row["n"]
-        per_hour[row["hour"]][2] += row["connected"]
+    for hour, n, connected in calls:
+        bucket = per_hour[bucket_time(hour)]
+        bucket[1] += n
+        bucket[2] += connected
     return per_hour, call_days(case)
 
 
@@ -163,8 +165,7 @@ def case_statistics(case: Case) -> dict[str, Any]:
                 over_limit_days.add(day)
 
     days: dict[date, dict[str, Any]] = {}
-    for moment, (received, attempts, connected) in sorted(per_hour.items()):
-        local = timezone.localtime(moment, SHANGHAI)
+    for local, (received, attempts, connected) in sorted(per_hour.items()):
         entry = days.setdefault(
             local.date(),
             {

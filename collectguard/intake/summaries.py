@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
+from django.db import connection
 from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import Substr, TruncHour
 
 from collectguard.cases.models import Case
 from collectguard.intake.analysis import SIGNALS, classify_sender
@@ -68,22 +70,47 @@ def _latest(*values: datetime | None) -> datetime | None:
     return max(present) if present else None
 
 
-def call_days(case: Case, numbers: Iterable[str] | None = None) -> dict[str, dict[Any, list[int]]]:
-    """Per number, per China-time day: [attempts, connected] (calls that are not outgoing)."""
-    from django.db.models.functions import TruncDate
+def hour_bucket(field: str) -> Any:
+    """An expression that groups rows by hour, cheap on both backends; see `bucket_time`.
 
+    PostgreSQL truncates to the China-time hour itself. On SQLite, Django's time-zone-aware
+    truncation calls a Python function for every row (seconds for 100,000 messages), so there
+    SQLite's own substr() cuts the stored UTC text to the hour ("2026-06-01 14") and each
+    bucket is moved to China time afterwards. China's offset is a whole number of hours, so a
+    UTC hour is exactly one China-time hour.
+    """
+    if connection.vendor == "sqlite":
+        return Substr(field, 1, 13)
+    return TruncHour(field, tzinfo=SHANGHAI)
+
+
+def bucket_time(value: Any) -> datetime:
+    """The China-time hour of a bucket made by `hour_bucket`.
+
+    >>> bucket_time("2026-06-01 14").isoformat()
+    '2026-06-01T22:00:00+08:00'
+    """
+    if isinstance(value, str):
+        value = datetime.strptime(value, "%Y-%m-%d %H").replace(tzinfo=UTC)
+    return value.astimezone(SHANGHAI)
+
+
+def call_days(case: Case, numbers: Iterable[str] | None = None) -> dict[str, dict[date, list[int]]]:
+    """Per number, per China-time day: [attempts, connected] (calls that are not outgoing)."""
     calls = Call.objects.filter(case=case).filter(ATTEMPT)
     if numbers is not None:
         calls = calls.filter(number__in=list(numbers))
     rows = (
-        calls.annotate(day=TruncDate("started_at", tzinfo=SHANGHAI))
-        .values("number", "day")
+        calls.annotate(hour=hour_bucket("started_at"))
+        .values_list("number", "hour")
         .annotate(attempts=Count("pk"), connected=Count("pk", filter=CONNECTED))
         .order_by()
     )
-    result: dict[str, dict[Any, list[int]]] = defaultdict(dict)
-    for row in rows:
-        result[row["number"]][row["day"]] = [row["attempts"], row["connected"]]
+    result: dict[str, dict[date, list[int]]] = defaultdict(dict)
+    for number, hour, attempts, connected in rows:
+        day = result[number].setdefault(bucket_time(hour).date(), [0, 0])
+        day[0] += attempts
+        day[1] += connected
     return result
 
 

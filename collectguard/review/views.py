@@ -79,7 +79,6 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         "options": options,
         "page": page,
         "query": query.urlencode(),
-        "code_form": ShareCodeForm(),
     }
     template = "review/queue.html#results" if request.htmx else "review/queue.html"
     return render(request, template, context)

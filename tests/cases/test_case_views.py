@@ -69,7 +69,8 @@ def test_it_shows_the_three_steps(borrower_client: Client, case: Case) -> None:
 @pytest.mark.parametrize("name", ["cases:detail", "cases:edit", "cases:delete"])
 def test_it_hides_other_peoples_cases(other_client: Client, case: Case, name: str) -> None:
     assert other_client.get(reverse(name, args=[case.pk])).status_code == 404
-    assert other_client.post(reverse(name, args=[case.pk]), VALID).status_code == 404
+    if name != "cases:detail":  # the case page takes no POST at all (405)
+        assert other_client.post(reverse(name, args=[case.pk]), VALID).status_code == 404
     case.refresh_from_db()
     assert case.title == "某某银行信用卡"
 

@@ -104,11 +104,13 @@ def test_the_chain_survives_the_actor_account_being_deleted(case: Case) -> None:
     assert custody_verify(case) == []
 
 
-def test_the_admin_is_read_only(case: Case, borrower: User, staff: User, client: Client) -> None:
+def test_the_admin_is_read_only(case: Case, borrower: User, staff: User) -> None:
     from django.urls import reverse
 
+    from tests.review.factories import verified_client
+
     entry = _log(case, borrower, 1)[0]
-    client.force_login(staff)
+    client = verified_client(staff)  # the admin asks staff for a second factor
     assert client.get(reverse("admin:evidence_custodyentry_changelist")).status_code == 200
     change_url = reverse("admin:evidence_custodyentry_change", args=[entry.pk])
     client.post(change_url, {"target": "changed"})

@@ -31,6 +31,11 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
+def compact(text: str) -> str:
+    """Text without whitespace: titles are letter-spaced, and lines wrap anywhere."""
+    return "".join(text.split())
+
+
 def stored_pdf(document: GeneratedDocument) -> bytes:
     with default_storage.open(document.pdf_key, "rb") as handle:
         return handle.read()
@@ -79,13 +84,14 @@ def test_the_evidence_list_lists_every_item_with_hash_and_page(
 ) -> None:
     document = document_generate(case=facts_case, actor=borrower, kind="evidence_list")
 
-    text = pdf_text(stored_pdf(document)).replace("\n", "")
+    raw = pdf_text(stored_pdf(document))
+    assert "第 1 页 共" in raw
+    text = compact(raw)
     for heading in ("证据目录", "序号", "证据名称", "证据来源", "证明目的", "页码", "SHA-256"):
         assert heading in text
     assert "深夜威胁短信截图" in text and "通讯录威胁截图" in text
     for item in facts_case.evidence_items.all():
         assert item.sha256[:16] in text
-    assert "第 1 页 共" in text
     # 页码: each picture takes one page of the printed evidence bundle, in list order.
     assert [item["page_range"] for item in document.variables["items"]] == ["1", "2"]
     # The appendix quotes the flagged messages exactly as received.
@@ -103,7 +109,9 @@ def test_a_complaint_to_12378_cites_current_law_and_the_cases_facts(
         inputs={"name": "张三", "phone": "13800000000", "address": "", "extra_facts": ""},
     )
 
-    text = pdf_text(stored_pdf(document)).replace("\n", "")
+    raw = pdf_text(stored_pdf(document))
+    assert "第 1 页 共" in raw
+    text = compact(raw)
     for part in (
         "投诉书",
         "投诉人",
@@ -123,7 +131,6 @@ def test_a_complaint_to_12378_cites_current_law_and_the_cases_facts(
     assert "※" in text
     assert "国家金融监督管理总局" in text and "12378" in text
     assert "怎样提交" in text
-    assert "第 1 页 共" in text
     assert "不构成法律意见" in text and "12348" in text
 
 

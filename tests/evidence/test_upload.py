@@ -292,3 +292,12 @@ def test_a_large_upload_streamed_to_a_temporary_file_is_kept_exactly(
     with default_storage.open(item.storage_key, "rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == hashlib.sha256(data).hexdigest()
     assert item.print_pages == 1  # not a readable PDF: counted as one printed page
+
+
+def test_htmx_duplicate_upload_says_so_in_the_fragment(borrower_client: Client, case: Case) -> None:
+    data = png_bytes()
+    upload(borrower_client, case, data, "a.png")
+    response = upload(borrower_client, case, data, "a.png", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "已经保存过了" in body and "message-info" in body
+    assert EvidenceItem.objects.count() == 1
