@@ -103,9 +103,8 @@ _MARKUP_TAGS = re.compile(
     rb"style|img|a\s|form|base|frame|frameset|math|xsl:)",
     re.IGNORECASE,
 )
-_XML_ROOT = re.compile(
-    r"^(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<\s*([A-Za-z_][\w.:-]*)", re.DOTALL
-)
+# Real exports put a comment and an <?xml-stylesheet?> instruction before the root element.
+_XML_ROOT = re.compile(r"^(?:(?:<\?[^>]*\?>|<!--.*?-->)\s*)*<\s*([A-Za-z_][\w.:-]*)", re.DOTALL)
 _BACKUP_ROOTS = {"smses", "calls"}
 
 

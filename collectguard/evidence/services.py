@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from collectguard.accounts.models import User
 from collectguard.cases.models import Case
 from collectguard.evidence.custody import GENESIS_HASH, entry_hash, normalise_details
+from collectguard.evidence.custody import custody_verify as custody_verify  # re-exported
 from collectguard.evidence.filetypes import SNIFF_BYTES, FileTypeError, clean_filename, detect
 from collectguard.evidence.models import (
     CustodyAction,

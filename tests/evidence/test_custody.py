@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from collectguard.accounts.models import User
 from collectguard.cases.models import Case

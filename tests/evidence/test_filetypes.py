@@ -65,3 +65,13 @@ def test_names_are_cleaned_for_display_only() -> None:
     cleaned = clean_filename(long_name)
     assert cleaned.endswith(".png") and len(cleaned) <= filetypes.MAX_NAME_LENGTH
     assert clean_filename('a"\r\nX-Injected: 1.png') == 'a"X-Injected: 1.png'
+
+
+def test_a_real_phone_backup_with_a_stylesheet_instruction_is_a_backup() -> None:
+    from pathlib import Path
+
+    from collectguard.evidence.filetypes import detect
+
+    for name in ("sms-sample.xml", "calls-sample.xml"):
+        head = (Path(__file__).parents[1] / "intake" / "data" / name).read_bytes()[:8192]
+        assert detect(head, name).mime == "application/xml"
