@@ -286,5 +286,8 @@ LOGGING = {
     },
 }
 
+# Fail `manage.py check` (not just warn) when PDFs would print boxes or take seconds.
+PDF_REQUIRE_FAST_CJK = env_bool("PDF_REQUIRE_FAST_CJK", PRODUCTION)
+
 SITE_NAME = _("催收应对助手")
 LEGAL_AID_HOTLINE = "12348"

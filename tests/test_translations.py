@@ -344,7 +344,7 @@ KNOWN_HARD_CODED = [
 # Fields of the legal reference data (collectguard/legal/data) that exist only in Chinese, or
 # whose Chinese version the templates use whatever the language (channels' ``name_zh``).
 REFERENCE_FIELDS = {
-    "channels.json": {"name_zh", "body", "handles_zh", "source"},
+    "channels.json": {"name_zh", "body", "handles_zh", "handles_en", "source"},
     "institutions.json": {"name", "short_name"},
     "prefixes.json": {"carrier"},
     "provisions.json": {"law", "article", "source", "penalty", "status", "gist_en"},
@@ -380,9 +380,14 @@ def reference_data_in_chinese() -> tuple[str, ...]:
     except ImportError:  # pragma: no cover - the module is being reorganised
         pass
     else:
+        # The provisions' dates and sources are Chinese only; the letter page also shows the
+        # Chinese title and gist of the provisions it cites (templates/negotiation/letter.html).
         for provision in getattr(content, "PROVISIONS", {}).values():
-            strings.update(_han_strings([getattr(provision, "effective", ""),
-                                         getattr(provision, "source", "")]))  # fmt: skip
+            parts = [getattr(provision, name, "") for name in ("effective", "source")]
+            parts += [
+                getattr(getattr(provision, name, None), "zh", "") for name in ("title", "gist")
+            ]
+            strings.update(_han_strings(parts))
     try:
         import phonenumbers
         from phonenumbers import carrier, geocoder
@@ -522,10 +527,24 @@ BUSY_PAGES = [
     "intake:statistics",
     "negotiation:overview",
     "negotiation:script",
+    "negotiation:script_print",
+    "negotiation:letter",
     "evidence:overview",
     "evidence:complaints",
     "evidence:checklist",
     "evidence:documents",
+    "review:sharing",
+]
+
+# Pages of step 3 for one complaint channel or one kind of document: (URL name, extra args).
+BUSY_CHANNEL_PAGES = [
+    ("evidence:pack", ["lender-hq"]),
+    ("evidence:pack", ["12378"]),
+    ("evidence:pack", ["12321"]),
+    ("evidence:pack", ["110"]),
+    ("evidence:document_new", ["evidence_list"]),
+    ("evidence:document_new", ["stop_notice"]),
+    ("evidence:document_new_channel", ["complaint", "12378"]),
 ]
 
 
@@ -549,6 +568,13 @@ def test_pages_of_a_case_with_messages_are_in_english(
     english_borrower: Client, busy_case: Case, name: str
 ) -> None:
     _assert_english(english_borrower, reverse(name, args=[busy_case.pk]), busy_case)
+
+
+@pytest.mark.parametrize(("name", "args"), BUSY_CHANNEL_PAGES)
+def test_complaint_and_document_pages_are_in_english(
+    english_borrower: Client, busy_case: Case, name: str, args: list[str]
+) -> None:
+    _assert_english(english_borrower, reverse(name, args=[busy_case.pk, *args]), busy_case)
 
 
 @pytest.mark.xfail(

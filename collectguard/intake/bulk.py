@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, models
@@ -85,7 +85,9 @@ class RowWriter:
 def _sqlite_datetime(value: datetime | None) -> str | None:
     """The text Django's SQLite backend stores for an aware datetime (naive UTC, ``str()``).
 
-    >>> _sqlite_datetime(datetime(2026, 6, 1, 22, 30, 0, 123000, tzinfo=timezone(timedelta(hours=8))))
+    >>> from datetime import timedelta, timezone
+    >>> shanghai = timezone(timedelta(hours=8))
+    >>> _sqlite_datetime(datetime(2026, 6, 1, 22, 30, 0, 123000, tzinfo=shanghai))
     '2026-06-01 14:30:00.123000'
     """
     if value is None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from django.db import connection
@@ -40,6 +41,7 @@ from collectguard.intake.models import (
 from collectguard.intake.records import (
     SenderDelta,
     analysis_fields,
+    backup_sms_key,
     datetime_from_ms,
     dedupe_key,
     is_night,
@@ -47,6 +49,7 @@ from collectguard.intake.records import (
 
 BATCH_SIZE: Final = 1000
 SAMPLE_CHARS: Final = 60
+EPOCH_NAIVE: Final = datetime(1970, 1, 1)  # naive UTC, as Django stores times on SQLite
 #: At most this many left-out numbers are listed (the counts always cover all of them).
 LEFT_OUT_LISTED: Final = 200
 # A contact the borrower saved under one of these words is kept even from the call log alone.
@@ -142,13 +145,27 @@ class _Importer:
                 "number", flat=True
             )
         )
+        if connection.vendor == "sqlite":
+            # A phone's worth of random dedupe keys outgrows SQLite's default 2 MB page cache;
+            # with 64 MB the unique index stays in memory and inserts run about twice as fast.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size = -65536")
         self.messages = RowWriter(Message, MESSAGE_FIELDS)
         self.calls = RowWriter(Call, CALL_FIELDS)
+        self.case_id = case.pk
+        self.batch_id = batch.pk
         self.when = self.messages.preparer("received_at")
+        self.sqlite = connection.vendor == "sqlite"
         self.json = self.messages.preparer("categories")
         self.created_at = self.when(timezone.now())
         self.empty_json = self.json([])
         self._json_cache: dict[tuple[str, ...], Any] = {}
+
+    def db_time(self, date_ms: int, when: datetime) -> Any:
+        """The time as the database driver takes it (on SQLite: the text Django stores)."""
+        if self.sqlite:
+            return str(EPOCH_NAIVE + timedelta(milliseconds=date_ms))
+        return self.when(when)
 
     def _json_list(self, values: list[str]) -> Any:
         """Category and signal lists repeat endlessly: prepare each distinct one once."""
@@ -195,7 +212,7 @@ class _Importer:
         json = self._json_list
         self.pending.append(
             (
-                self.case.pk,
+                self.case_id,
                 info.number[:64],
                 record.address[:128],
                 info.kind,
@@ -203,24 +220,17 @@ class _Importer:
                 Channel.MMS if record.is_mms else Channel.SMS,
                 record.box,
                 record.body,
-                self.when(when),
+                self.db_time(record.date_ms, when),
                 record.date_ms,
                 Source.BACKUP,
-                self.batch.pk,
+                self.batch_id,
                 json(fields["categories"]),
                 json(fields["signals"]),
                 self.json(fields["findings"]) if fields["findings"] else self.empty_json,
                 fields["is_flagged"],
                 fields["is_urgent"],
                 is_night(when),
-                dedupe_key(
-                    "backup-sms",
-                    info.number,
-                    record.date_ms,
-                    record.box,
-                    record.is_mms,
-                    record.body,
-                ),
+                backup_sms_key(info.number, record.date_ms, record.box, record.is_mms, record.body),
                 self.created_at,
             )
         )
@@ -238,17 +248,17 @@ class _Importer:
         when = datetime_from_ms(record.date_ms)
         self.pending_calls.append(
             (
-                self.case.pk,
+                self.case_id,
                 info.number[:64],
                 record.number[:128],
                 info.kind,
                 record.call_type,
-                self.when(when),
+                self.db_time(record.date_ms, when),
                 record.date_ms,
                 record.duration_s,
                 "",
                 Source.BACKUP,
-                self.batch.pk,
+                self.batch_id,
                 is_night(when),
                 dedupe_key("backup-call", info.number, record.date_ms, record.call_type),
                 self.created_at,

@@ -136,7 +136,12 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["case", "received_at"]),
             models.Index(fields=["case", "sender", "received_at"]),
-            models.Index(fields=["case", "is_flagged", "received_at"]),
+            # Partial: flagged messages are a minority, and only they are ever looked up.
+            models.Index(
+                fields=["case", "received_at"],
+                condition=models.Q(is_flagged=True),
+                name="message_flagged",
+            ),
             # Partial indexes: they hold only the few rows the step-1 page looks for first
             # (threats for the safety banner; visits and other channels typed in by hand), so
             # they cost nothing when a backup inserts 100,000 SMS.

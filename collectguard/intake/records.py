@@ -88,6 +88,17 @@ def dedupe_key(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def backup_sms_key(number: str, date_ms: int, box: str, is_mms: bool, body: str) -> str:
+    """`dedupe_key` of a backup SMS, spelled out for speed (called once per imported message).
+
+    >>> backup_sms_key("1", 2, "received", False, "x") == dedupe_key(
+    ...     "backup-sms", "1", 2, "received", False, "x")
+    True
+    """
+    text = f"backup-sms\x1f{number}\x1f{date_ms}\x1f{box}\x1f{is_mms}\x1f{body}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def mentions_collection(body: str) -> bool:
     """Whether the text uses the vocabulary of debt collection.
 

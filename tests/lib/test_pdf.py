@@ -173,7 +173,8 @@ def text_of(data: bytes) -> str:
 def pdf_objects(data: bytes) -> Iterator[Any]:
     """Every indirect object, including those inside compressed object streams."""
     reader = reader_for(data)
-    for number in range(1, int(reader.trailer["/Size"])):
+    size: Any = reader.trailer["/Size"]
+    for number in range(1, int(size)):
         try:
             obj = reader.get_object(number)
         except Exception:  # noqa: S112  (free or unreadable entries hold nothing to find)
@@ -201,18 +202,19 @@ def embedded_files(data: bytes) -> list[str]:
                 found.append(str(obj.get("/Type")))
             if obj.get("/Subtype") == "/FileAttachment":
                 found.append("/FileAttachment")
-    root = reader_for(data).trailer["/Root"]
+    root: Any = reader_for(data).trailer["/Root"]
     names = root.get("/Names")
     if names is not None and "/EmbeddedFiles" in names.get_object():
         found.append("/EmbeddedFiles")
     return found
 
 
-def font_dicts(data: bytes) -> list[DictionaryObject]:
+def font_dicts(data: bytes) -> list[Any]:
     fonts = {}
     for page in reader_for(data).pages:
-        for font in page["/Resources"].get("/Font", {}).values():
-            font = font.get_object()
+        resources: Any = page["/Resources"]
+        for reference in resources.get("/Font", {}).values():
+            font = reference.get_object()
             fonts[str(font["/BaseFont"])] = font
     return list(fonts.values())
 
@@ -337,7 +339,7 @@ def test_it_sets_title_language_and_pdfa_metadata() -> None:
     document = pdf.render_pdf("doc/letter.html", letter_context())
 
     reader = reader_for(document.pdf)
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     assert reader.metadata is not None and reader.metadata.title == "投诉书"
     assert root["/Lang"] == "zh-CN"
     assert "/OutputIntents" in root  # PDF/A-3b by default
@@ -351,7 +353,8 @@ def test_it_sets_title_language_and_pdfa_metadata() -> None:
 def test_plain_pdf_is_available_without_pdfa() -> None:
     document = pdf.render_pdf("doc/letter.html", letter_context(), pdf_variant=None)
 
-    assert "/OutputIntents" not in reader_for(document.pdf).trailer["/Root"]
+    root: Any = reader_for(document.pdf).trailer["/Root"]
+    assert "/OutputIntents" not in root
     with pytest.raises(ValueError, match="unsupported PDF variant"):
         pdf.render_pdf("doc/letter.html", letter_context(), pdf_variant="pdf/ua-1")
 

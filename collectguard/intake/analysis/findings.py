@@ -150,43 +150,60 @@ class _Unit:
 
 @dataclass(frozen=True, slots=True)
 class _Gate:
-    """Which of a list of regexes can possibly match a text (see ``_necessary_chars``)."""
+    """Which of a list of regexes can possibly match a text (see ``_necessary_clauses``).
+
+    Each regex is filed under the characters of its rarest clause; the few regexes filed under a
+    character the text contains are then checked against their other clauses.
+    """
 
     triggers: frozenset[str]
     by_char: Mapping[str, tuple[int, ...]]
+    rest: tuple[tuple[frozenset[str], ...], ...]
     always: frozenset[int]
 
     @classmethod
     def build(cls, patterns: Sequence[str]) -> _Gate:
         by_char: dict[str, list[int]] = {}
+        rest: list[tuple[frozenset[str], ...]] = []
         always: set[int] = set()
         for index, pattern in enumerate(patterns):
-            chars = _necessary_chars(pattern)
-            if chars is None:
+            clauses = sorted(_necessary_clauses(pattern) or [], key=_cost)
+            rest.append(tuple(clauses[1:]))
+            if not clauses:
                 always.add(index)
                 continue
-            for char in chars:
+            for char in clauses[0]:
                 by_char.setdefault(char, []).append(index)
         return cls(
             triggers=frozenset(by_char),
             by_char={char: tuple(ids) for char, ids in by_char.items()},
+            rest=tuple(rest),
             always=frozenset(always),
         )
 
-    def candidates(self, text: str) -> set[int]:
-        """Indexes of the regexes that may match ``text`` (a superset of those that do)."""
+    def candidates(self, chars: set[str]) -> set[int]:
+        """Indexes of the regexes that may match a text made of ``chars`` (a superset of those
+        that do)."""
+        filed: set[int] = set()
+        for char in self.triggers.intersection(chars):
+            filed.update(self.by_char[char])
         found = set(self.always)
-        for char in self.triggers.intersection(text):
-            found.update(self.by_char[char])
+        rest = self.rest
+        for index in filed:
+            for clause in rest[index]:
+                if clause.isdisjoint(chars):
+                    break
+            else:
+                found.add(index)
         return found
 
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     units: tuple[_Unit, ...]
-    gate: _Gate
     signals: tuple[tuple[str, re.Pattern[str]], ...]
-    signal_gate: _Gate
+    # Over the units' regexes followed by the signals' (index len(units) + i is signal i).
+    gate: _Gate
     institution_names: re.Pattern[str] | None
     cue: re.Pattern[str]
     contrast: re.Pattern[str]
@@ -381,10 +398,27 @@ def _necessary_chars(pattern: str) -> frozenset[str] | None:
     the items of a sequence the rarest set is kept (any one of them is necessary).
 
     >>> sorted(_necessary_chars("后果自负|走着瞧"))
-    ['负', '瞧']
+    ['果', '走']
     >>> _necessary_chars("[^,]{0,8}x?") is None
     True
     """
+    tree = _parse(pattern)
+    return None if tree is None else _sequence_chars(tree.data)
+
+
+def _necessary_clauses(pattern: str) -> list[frozenset[str]] | None:
+    """Sets of characters that ``pattern``'s matches all need one of EACH (``None``: unknown).
+
+    The items of the top-level sequence are all matched, so each gives a clause:
+
+    >>> [sorted(c) for c in _necessary_clauses("(?:联系|通知)[^,]{0,8}?(?:家人|老板)")]
+    [['知', '联'], ['家', '板']]
+    """
+    tree = _parse(pattern)
+    return None if tree is None else _sequence_clauses(tree.data)
+
+
+def _parse(pattern: str) -> Any:
     parser = _sre_parser()
     if parser is None:
         return None
@@ -392,9 +426,20 @@ def _necessary_chars(pattern: str) -> frozenset[str] | None:
         tree = parser.parse(pattern)
     except (re.error, RecursionError):
         return None
-    if tree.state.flags & re.IGNORECASE:
-        return None
-    return _sequence_chars(tree.data)
+    return None if tree.state.flags & re.IGNORECASE else tree
+
+
+def _sequence_clauses(items: Iterable[tuple[Any, Any]]) -> list[frozenset[str]]:
+    constants = _sre_constants()
+    clauses: list[frozenset[str]] = []
+    for op, value in items:
+        if op is constants.SUBPATTERN and not (value[1] or value[2]):
+            clauses.extend(_sequence_clauses(value[3].data))
+        else:
+            chars = _sequence_chars([(op, value)])
+            if chars:
+                clauses.append(chars)
+    return clauses
 
 
 @cache
@@ -498,9 +543,10 @@ def _compiled() -> _Compiled:
     negation = data["negation"]
     return _Compiled(
         units=tuple(units),
-        gate=_Gate.build([unit.regex.pattern for unit in units]),
         signals=tuple(signals),
-        signal_gate=_Gate.build([regex.pattern for _name, regex in signals]),
+        gate=_Gate.build(
+            [unit.regex.pattern for unit in units] + [regex.pattern for _name, regex in signals]
+        ),
         institution_names=names,
         cue=compile_(negation["cue"]),
         contrast=compile_(negation["contrast"]),
@@ -625,6 +671,9 @@ class _Core(NamedTuple):
     urgent: bool
 
 
+_NOTHING: Final = _Core(hits=(), categories=(), signals=(), institution_names=(), urgent=False)
+
+
 def _core(body: str, role: str | None, *, prefilter: bool = True) -> _Core:
     """Findings, signals and urgency of ``body`` for a sender with institution ``role``.
 
@@ -632,9 +681,40 @@ def _core(body: str, role: str | None, *, prefilter: bool = True) -> _Core:
     """
     compiled = _compiled()
     text, starts, ends = normalize_for_matching(body)
-    units: Iterable[_Unit] = (
-        [compiled.units[i] for i in compiled.gate.candidates(text)] if prefilter else compiled.units
+    units: Sequence[_Unit]
+    signal_ids: Iterable[int]
+    if prefilter:
+        ids = compiled.gate.candidates(set(text))
+        if not ids:
+            return _NOTHING
+        count = len(compiled.units)
+        units = [compiled.units[i] for i in ids if i < count]
+        signal_ids = [i - count for i in ids if i >= count]
+    else:
+        units, signal_ids = compiled.units, range(len(compiled.signals))
+    hits = _hits(compiled, units, text, starts, ends, role) if units else ()
+    signals, names = _signals(compiled, signal_ids, text) if signal_ids else ((), ())
+    if not hits:
+        return _Core(hits=(), categories=(), signals=signals, institution_names=names, urgent=False)
+    categories = tuple(sorted({hit[0] for hit in hits}))
+    urgent = any(hit[5] for hit in hits) or (
+        ("visit_threat" in categories or "intimidation" in categories)
+        and compiled.urgent_context.search(text) is not None
     )
+    return _Core(
+        hits=hits, categories=categories, signals=signals, institution_names=names, urgent=urgent
+    )
+
+
+def _hits(
+    compiled: _Compiled,
+    units: Iterable[_Unit],
+    text: str,
+    starts: Sequence[int] | None,
+    ends: Sequence[int] | None,
+    role: str | None,
+) -> tuple[_Hit, ...]:
+    """Every rule match that is not denied, merged per behaviour, in original coordinates."""
     bounds: _Bounds | None = None
     raw: list[tuple[str, str, int, int, int, _Rule]] = []
     for unit in units:
@@ -658,7 +738,8 @@ def _core(body: str, role: str | None, *, prefilter: bool = True) -> _Core:
             if compiled.lawful and _lawful(compiled, rule.category, start, end, bounds):
                 continue
             raw.append((rule.category, rule.behaviour, start, end, unit.index, rule))
-
+    if not raw:
+        return ()
     hits: list[_Hit] = []
     for category, behaviour, start, end, rule, urgent in _merge(raw):
         if starts is None or ends is None:
@@ -666,13 +747,15 @@ def _core(body: str, role: str | None, *, prefilter: bool = True) -> _Core:
         else:
             hits.append((category, behaviour, starts[start], ends[end - 1], rule, urgent))
     hits.sort(key=lambda h: (h[2], h[3], _CATEGORY_ORDER[h[0]]))
-    categories = tuple(sorted({hit[0] for hit in hits}))
+    return tuple(hits)
 
+
+def _signals(
+    compiled: _Compiled, signal_ids: Iterable[int], text: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Legitimacy signals found in ``text`` (in ``SIGNALS`` order) and known lenders named."""
     found: set[str] = set()
     names: tuple[str, ...] = ()
-    signal_ids: Iterable[int] = (
-        compiled.signal_gate.candidates(text) if prefilter else range(len(compiled.signals))
-    )
     for index in sorted(signal_ids):
         name, regex = compiled.signals[index]
         if regex is compiled.institution_names:
@@ -681,18 +764,7 @@ def _core(body: str, role: str | None, *, prefilter: bool = True) -> _Core:
                 found.add(name)
         elif name not in found and regex.search(text) is not None:
             found.add(name)
-
-    urgent = any(hit[5] for hit in hits) or (
-        ("visit_threat" in categories or "intimidation" in categories)
-        and compiled.urgent_context.search(text) is not None
-    )
-    return _Core(
-        hits=tuple(hits),
-        categories=categories,
-        signals=tuple(s for s in SIGNALS if s in found),
-        institution_names=names,
-        urgent=urgent,
-    )
+    return tuple(s for s in SIGNALS if s in found), names
 
 
 def _merge(

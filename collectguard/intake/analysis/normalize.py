@@ -126,6 +126,13 @@ def normalize_for_matching(text: str) -> tuple[str, IndexMap, IndexMap]:
                 starts.append(index)
                 ends.append(index + 1)
         chars = "".join(pieces)
+    if starts is None:
+        tables = _tables()
+        if tables.hint.search(chars) is None and not any(
+            tables.spellable(run.group()) for run in _LATIN.finditer(chars)
+        ):
+            # Nothing to collapse or respell (most messages): the text is final as it is.
+            return chars, None, None
     chars, starts, ends = _collapse_separators(chars, starts, ends)
     respelled, starts, ends = _respell(chars, starts, ends)
     if respelled is not chars:
@@ -232,7 +239,9 @@ def _respell(chars: str, starts: IndexMap, ends: IndexMap) -> tuple[str, IndexMa
     matches: list[re.Match[str]] = []
     if tables.variants is not None:
         matches.extend(tables.variants.finditer(chars))
-    if tables.latin is not None:
+    if tables.latin is not None and any(
+        tables.spellable(run.group()) for run in _LATIN.finditer(chars)
+    ):
         # Pinyin only matters next to Latin letters; searching small windows around them keeps
         # the big alternation off the (usually all-Chinese) rest of the message.
         cursor = 0
@@ -291,6 +300,27 @@ class _Tables:
     variants: re.Pattern[str] | None
     by_head: dict[str, tuple[_Entry, ...]]
     window: int  # how far a mixed spelling can reach from a Latin run (紧急联系ren)
+    syllables: re.Pattern[str] | None  # one or more known pinyin syllables, nothing else
+    initialisms: frozenset[str]
+    # Matches wherever collapsing or respelling could change anything apart from Latin letters:
+    # a possible separator after a Chinese character, a soft-punctuation run, a variant spelling.
+    # A text it does not match, and whose Latin runs are not ``spellable``, is already normalised.
+    hint: re.Pattern[str]
+
+    def spellable(self, run: str) -> bool:
+        """Whether a maximal run of Latin letters can take part in a respelling.
+
+        Pinyin syllables match whole (the first cannot follow a letter, the last cannot be
+        followed by one) and initialisms are whole words, so a run a respelling touches is
+        entirely syllables of it, or is an initialism. "app" or "xx" are neither: messages whose
+        only letters are such words skip the pinyin scan.
+
+        >>> _tables().spellable("tongxunlu"), _tables().spellable("txl"), _tables().spellable("app")
+        (True, True, False)
+        """
+        if run in self.initialisms:
+            return True
+        return self.syllables is not None and self.syllables.fullmatch(run) is not None
 
     def find(self, text: str, start: int, end: int) -> tuple[_Entry, re.Match[str]] | None:
         """The entry (longest word first) whose own pattern matches exactly ``text[start:end]``."""
@@ -329,6 +359,28 @@ def _tables() -> _Tables:
         latin=re.compile("|".join(latin)) if latin else None,
         variants=re.compile("|".join(variants)) if variants else None,
         by_head={head: tuple(items) for head, items in by_head.items()},
+        syllables=(
+            re.compile(
+                "(?:"
+                + "|".join(
+                    sorted({re.escape(x) for v in data["pinyin"].values() for x in v.split()})
+                )
+                + ")+"
+            )
+            if data["pinyin"]
+            else None
+        ),
+        initialisms=frozenset(data["initialisms"]),
+        hint=re.compile(
+            "|".join(
+                [
+                    # (a separator only counts right after a Chinese character)
+                    f"[^{_CJK_CLASS}{_NEVER_FILLER}](?<=[{_CJK_CLASS}].)",
+                    _SOFT_HINT.pattern,
+                    *(re.escape(spelling) for spelling in data["variants"]),
+                ]
+            )
+        ),
         # Longest spelled-out word plus a few separators per syllable.
         window=max(
             (sum(len(s) + 3 for s in syllables.split()) for syllables in data["pinyin"].values()),

@@ -115,22 +115,33 @@ def classify_sender(raw: str) -> SenderInfo:
     ('service_number', '中国工商银行')
     >>> classify_sender("+86 170 1234 9999").kind
     'virtual_mobile'
+    >>> classify_sender("+86 170 1234 9999").raw
+    '+86 170 1234 9999'
     """
     number = normalize_number(raw)
+    info = _classify_number(number)
+    return info if raw == number else replace(info, raw=raw)
+
+
+# Keyed on the normalised number, so +8613612345678 and 13612345678 share one entry. A miss costs
+# ~0.1 ms (phonenumbers parses the number and looks up carrier and region); a phone backup has a
+# few thousand senders at most, which this holds (a few MB).
+@lru_cache(maxsize=32768)
+def _classify_number(number: str) -> SenderInfo:
     if not number or number == "+":
-        return SenderInfo(raw=raw, number=number, kind="unknown")
+        return SenderInfo(raw=number, number=number, kind="unknown")
     if number.startswith("+"):
-        return _international(raw, number)
+        return _international(number, number)
     if not number.isdigit():
-        return SenderInfo(raw=raw, number=number, kind="unknown")
+        return SenderInfo(raw=number, number=number, kind="unknown")
 
     rule = next((r for r in prefixes() if r.regex.match(number)), None)
     institution = institution_for_number(number)
     if rule is None:
-        info = SenderInfo(raw=raw, number=number, kind="unknown")
+        info = SenderInfo(raw=number, number=number, kind="unknown")
     else:
         info = SenderInfo(
-            raw=raw,
+            raw=number,
             number=number,
             kind=rule.kind,
             carrier=rule.carrier,
