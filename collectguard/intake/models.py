@@ -142,18 +142,12 @@ class Message(models.Model):
                 condition=models.Q(is_flagged=True),
                 name="message_flagged",
             ),
-            # Partial indexes: they hold only the few rows the step-1 page looks for first
-            # (threats for the safety banner; visits and other channels typed in by hand), so
-            # they cost nothing when a backup inserts 100,000 SMS.
+            # Partial: it holds only the few rows the safety banner looks for, so it costs
+            # nothing when a backup inserts 100,000 SMS.
             models.Index(
                 fields=["case", "received_at"],
                 condition=models.Q(is_urgent=True),
                 name="message_urgent",
-            ),
-            models.Index(
-                fields=["case", "channel"],
-                condition=~models.Q(channel__in=["sms", "mms"]),
-                name="message_other_channels",
             ),
         ]
 
@@ -229,6 +223,8 @@ class Sender(models.Model):
     messages_sent = models.PositiveIntegerField(default=0)
     night_messages = models.PositiveIntegerField(default=0)
     flagged_messages = models.PositiveIntegerField(default=0)
+    # Received through other channels (WeChat, app, letter) or in person (visits).
+    other_messages = models.PositiveIntegerField(default=0)
     calls = models.PositiveIntegerField(default=0)
     call_attempts = models.PositiveIntegerField(default=0)
     calls_connected = models.PositiveIntegerField(default=0)

@@ -29,6 +29,7 @@ from collectguard.intake.highlight import highlight
 from collectguard.intake.labels import category_label, finding_explanation
 from collectguard.intake.models import Call, Direction, ImportBatch, Message, Sender
 from collectguard.intake.stats import lender_type
+from collectguard.intake.summaries import OTHER_CHANNELS
 from collectguard.legal.reference import Provision, behaviours, provisions
 from collectguard.review.redaction import redact_text
 
@@ -308,6 +309,7 @@ def intake_summary(case: Case) -> dict[str, Any]:
     totals = Sender.objects.filter(case=case).aggregate(
         messages=Sum("messages_received"),
         flagged=Sum("flagged_messages"),
+        other=Sum("other_messages"),
         attempts=Sum("call_attempts"),
         connected=Sum("calls_connected"),
         night_messages=Sum("night_messages"),
@@ -321,11 +323,10 @@ def intake_summary(case: Case) -> dict[str, Any]:
 
 
 def other_contacts(case: Case) -> dict[str, int]:
-    """Contacts outside SMS: visits and messages from other channels typed in by hand."""
+    """Contacts outside SMS, per channel: visits and messages from other channels."""
     rows = (
         Message.objects.filter(case=case)
-        .exclude(channel__in=["sms", "mms"])
-        .filter(direction=Direction.INCOMING)
+        .filter(OTHER_CHANNELS)
         .values("channel")
         .annotate(n=Count("pk"))
         .order_by()

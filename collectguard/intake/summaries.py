@@ -27,6 +27,8 @@ from collectguard.intake.records import SenderDelta, is_collection_related
 RECEIVED: Final = Q(direction=Direction.INCOMING) & (
     Q(channel="sms") | (Q(channel="mms") & ~Q(body=""))
 )
+#: Contacts outside SMS: visits and messages from other channels, typed in by hand.
+OTHER_CHANNELS: Final = Q(direction=Direction.INCOMING) & ~Q(channel__in=["sms", "mms"])
 #: A call attempt is any call that is not outgoing.
 ATTEMPT: Final = ~Q(call_type=Call.CallType.OUTGOING)
 #: Connected: an incoming call that lasted more than zero seconds.
@@ -42,6 +44,7 @@ _COUNT_FIELDS: Final = (
     "messages_sent",
     "night_messages",
     "flagged_messages",
+    "other_messages",
     "calls",
     "call_attempts",
     "calls_connected",
@@ -146,6 +149,7 @@ def senders_refresh(
             sent=Count("pk", filter=Q(direction=Direction.OUTGOING)),
             night=Count("pk", filter=RECEIVED & Q(is_night=True)),
             flagged=Count("pk", filter=Q(direction=Direction.INCOMING, is_flagged=True)),
+            other=Count("pk", filter=OTHER_CHANNELS),
             first=Min("received_at", filter=Q(direction=Direction.INCOMING)),
             last=Max("received_at", filter=Q(direction=Direction.INCOMING)),
             kind=Max("sender_kind"),
@@ -228,6 +232,7 @@ def senders_refresh(
                 m.get("sent", 0),
                 m.get("night", 0),
                 m.get("flagged", 0),
+                m.get("other", 0),
                 c.get("total", 0),
                 c.get("attempts", 0),
                 c.get("connected", 0),

@@ -105,7 +105,7 @@ def overview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "summary": summary,
             "senders": senders_overview(case, limit=OVERVIEW_SENDERS, reveal=reveal),
             "more_senders": max(0, summary["senders"] - OVERVIEW_SENDERS),
-            "other_contacts": other_contacts(case),
+            "other_contacts": other_contacts(case) if summary["other"] else {},
             "batches": import_batches(case)[:5],
         },
     )

@@ -136,3 +136,21 @@ def test_every_classification_carries_a_label_and_the_rule_that_matched() -> Non
     info = classify_sender("106550001234")
     assert info.prefix_rule == "sms-10655"
     assert info.label_zh and info.note_zh and info.confidence == "Medium"
+
+
+@pytest.mark.parametrize("raw", ["+", " + ", "＋"])
+def test_a_plus_sign_alone_is_unknown_not_international(raw: str) -> None:
+    assert classify_sender(raw).kind == "unknown"
+
+
+def test_two_spellings_of_one_number_share_its_facts_but_keep_what_was_written() -> None:
+    plain = classify_sender("13612345678")
+    spelled = classify_sender("+86 136 1234 5678")
+    assert spelled.raw == "+86 136 1234 5678"
+    assert plain.raw == "13612345678"
+    assert (spelled.number, spelled.kind, spelled.carrier, spelled.region) == (
+        plain.number,
+        plain.kind,
+        plain.carrier,
+        plain.region,
+    )

@@ -107,7 +107,8 @@ def _mainland_national(rest: str) -> str:
     return rest
 
 
-@lru_cache(maxsize=4096)
+# Keyed on the number as written (+86 136…, 136-…); a few MB at most.
+@lru_cache(maxsize=16384)
 def classify_sender(raw: str) -> SenderInfo:
     """Classify one sender number (``kind`` is one of ``SENDER_KINDS``).
 

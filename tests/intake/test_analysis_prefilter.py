@@ -1,0 +1,246 @@
+"""The speed-ups change nothing: prefilter, normalisation fast paths and the result cache.
+
+Each shortcut is checked against the slow path it skips, on every labelled message we have and
+on generated text made of the words the rules look for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from collectguard.intake.analysis import analyze, result_cache
+from collectguard.intake.analysis.findings import _compiled, _core, _necessary_clauses
+from collectguard.intake.analysis.normalize import normalize_for_matching
+from collectguard.legal.reference import rules_data
+
+normalize_module = importlib.import_module("collectguard.intake.analysis.normalize")
+
+DATA = Path(__file__).resolve().parent / "data"
+CHINA = timezone(timedelta(hours=8))
+ROLES = (None, "court", "police", "lender")
+
+
+def labelled_bodies() -> list[str]:
+    bodies: list[str] = []
+    for name in ("corpus.jsonl", "holdout.jsonl", "messages-sample.jsonl"):
+        with (DATA / name).open(encoding="utf-8") as handle:
+            bodies.extend(json.loads(line)["body"] for line in handle if line.strip())
+    return bodies
+
+
+def _plain_words() -> list[str]:
+    """Literal words of the rules' lexicon (what collectors write), for generated text."""
+    words = {
+        item
+        for items in rules_data()["lexicon"].values()
+        for item in items
+        if re.fullmatch(r"[\u4e00-\u9fffa-z ]{1,6}", item)
+    }
+    return sorted(words)
+
+
+PIECES = st.sampled_from(
+    [
+        *_plain_words(),
+        "你",
+        "您",
+        "他",
+        "她",
+        "我们",
+        "不会",
+        "请勿",
+        "要不要",
+        "只要",
+        "别以为",
+        "谨防",
+        "诈骗",
+        "经您同意",
+        "对公账户",
+        "tong",
+        "xun",
+        "lu",
+        "jia",
+        "ren",
+        "txl",
+        "app",
+        "XX",
+        "6222 0212 3456 7890",
+        "3,500.00元",
+        "【XX银行】",
+        "，",
+        "。",
+        "？",
+        " ",
+        "-",
+        "、",
+        "\u200b",
+        "😀",
+        "訊",
+        "錄",
+        "Ｐ",
+        "\n",
+    ]
+)
+MESSAGES = st.one_of(st.lists(PIECES, max_size=40).map("".join), st.text(max_size=120))
+
+
+@pytest.fixture(scope="module")
+def bodies() -> list[str]:
+    return labelled_bodies()
+
+
+def test_the_prefilter_gives_the_same_result_on_every_labelled_message(bodies: list[str]) -> None:
+    for body in bodies:
+        for role in ROLES:
+            assert _core(body, role) == _core(body, role, prefilter=False), body
+
+
+@settings(max_examples=300, deadline=None)
+@given(MESSAGES)
+def test_the_prefilter_gives_the_same_result_on_generated_text(body: str) -> None:
+    for role in (None, "court"):
+        assert _core(body, role) == _core(body, role, prefilter=False)
+
+
+def test_every_necessary_clause_holds_wherever_a_rule_matches(bodies: list[str]) -> None:
+    # The gate skips a regex only when one of these clauses is missing from the text.
+    compiled = _compiled()
+    clauses = [_necessary_clauses(unit.source) or [] for unit in compiled.units]
+    checked = 0
+    for body in bodies:
+        text = normalize_for_matching(body)[0]
+        chars = set(text)
+        for unit in compiled.units:
+            if unit.regex.search(text) is None:
+                continue
+            assert all(not c.isdisjoint(chars) for c in clauses[unit.index]), (unit.rule.id, body)
+            checked += 1
+    assert checked > 500
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        ("(?:联系|通知)[^,]{0,8}?(?:家人|老板)", "明天联系你家人", True),
+        ("后果自负|走着瞧", "你走着瞧", True),
+        ("a(?:b|c)+d?", "xacd", True),
+        ("(?:你|您)?等着", "等着", True),
+    ],
+)
+def test_clauses_are_necessary_for_a_match(pattern: str, text: str, matches: bool) -> None:
+    assert (re.search(pattern, text) is not None) is matches
+    clauses = _necessary_clauses(pattern) or []
+    assert all(not clause.isdisjoint(text) for clause in clauses)
+
+
+@contextmanager
+def slow_normalisation() -> Iterator[None]:
+    """Normalise without shortcuts: every text takes the collapse and respelling route."""
+    tables = normalize_module._tables()
+    slow = dataclasses.replace(
+        tables, hint=re.compile(""), syllables=re.compile(".*"), initialisms=frozenset()
+    )
+    with mock.patch.object(normalize_module, "_tables", lambda: slow):
+        yield
+
+
+def test_the_normalisation_shortcuts_change_nothing_on_labelled_messages(
+    bodies: list[str],
+) -> None:
+    fast = [normalize_for_matching(body) for body in bodies]
+    with slow_normalisation():
+        slow = [normalize_for_matching(body) for body in bodies]
+    for body, quick, full in zip(bodies, fast, slow, strict=True):
+        assert _expanded(body, quick) == _expanded(body, full), body
+
+
+@settings(max_examples=300, deadline=None)
+@given(MESSAGES)
+def test_the_normalisation_shortcuts_change_nothing_on_generated_text(body: str) -> None:
+    quick = normalize_for_matching(body)
+    with slow_normalisation():
+        full = normalize_for_matching(body)
+    assert _expanded(body, quick) == _expanded(body, full)
+
+
+def _expanded(
+    body: str, result: tuple[str, list[int] | None, list[int] | None]
+) -> tuple[str, list[int], list[int]]:
+    """A ``normalize_for_matching`` result with identity maps written out."""
+    text, starts, ends = result
+    if starts is None or ends is None:
+        return text, list(range(len(text))), list(range(1, len(text) + 1))
+    return text, starts, ends
+
+
+@contextmanager
+def cache_size(size: int) -> Iterator[None]:
+    previous = result_cache.size
+    result_cache.configure(size)
+    try:
+        yield
+    finally:
+        result_cache.configure(previous)
+
+
+def _snapshot(body: str, sender: str, when: datetime | None) -> tuple[object, ...]:
+    result = analyze(body, sender=sender, received_at=when)
+    return (
+        result.as_dict(),
+        result.urgent,
+        result.institution_names,
+        [(f.matched_text, f.rule_id, f.behaviour, f.urgent) for f in result.findings],
+    )
+
+
+def test_the_result_cache_changes_nothing(bodies: list[str]) -> None:
+    when = datetime(2026, 6, 1, 10, 0, tzinfo=CHINA)
+    senders = ("13612345678", "95588", "12368")
+    with cache_size(0):
+        expected = [_snapshot(b, s, when) for b in bodies for s in senders]
+    with cache_size(64):  # small, so entries are evicted and recomputed too
+        first = [_snapshot(b, s, when) for b in bodies for s in senders]
+        again = [_snapshot(b, s, when) for b in bodies for s in senders]
+    assert first == expected
+    assert again == expected
+
+
+def test_a_cached_result_cites_the_law_of_each_messages_own_day() -> None:
+    body = "出门小心点。"
+    with cache_size(16):
+        before = analyze(body, received_at=datetime(2025, 12, 31, 12, 0, tzinfo=CHINA))
+        after = analyze(body, received_at=datetime(2026, 1, 2, 12, 0, tzinfo=CHINA))
+    assert "PSL2012-42-1" in before.findings[0].provisions
+    assert "PSL-50-1" in after.findings[0].provisions
+
+
+def test_a_cached_result_keeps_each_senders_own_exemptions() -> None:
+    body = "【XX市人民法院】您有一件诉讼案件，请登录查询。"
+    with cache_size(16):
+        court = analyze(body, sender="12368")
+        mobile = analyze(body, sender="13612345678")
+        court_again = analyze(body, sender="12368")
+    assert "impersonation" not in court.categories
+    assert "impersonation" in mobile.categories
+    assert court_again.categories == court.categories
+    assert court_again.sender.number == "12368"
+
+
+def test_results_are_fresh_objects_even_from_the_cache() -> None:
+    with cache_size(16):
+        first = analyze("老赖，赶紧还钱。")
+        first.categories.append("tampered")
+        second = analyze("老赖，赶紧还钱。")
+    assert second.categories == ["insult"]

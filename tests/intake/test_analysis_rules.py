@@ -1,0 +1,62 @@
+"""Every matching rule in rules.json carries examples, and its tests check them.
+
+``examples`` must be found in the rule's category; ``counter_examples`` (near misses: a denial,
+a question, the collector's own staff, a company account…) must not be flagged in it at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from collectguard.intake.analysis import analyze
+from collectguard.legal.reference import rules_data
+
+IN_2026 = datetime(2026, 6, 1, 10, 0, tzinfo=timezone(timedelta(hours=8)))
+RULES: list[dict[str, Any]] = list(rules_data()["rules"])
+
+
+def _cases(field: str) -> list[tuple[str, str, str]]:
+    return [(rule["id"], rule["category"], text) for rule in RULES for text in rule.get(field, ())]
+
+
+def test_every_rule_has_examples() -> None:
+    assert [rule["id"] for rule in RULES if not rule.get("examples")] == []
+
+
+@pytest.mark.parametrize(("rule_id", "category", "text"), _cases("examples"))
+def test_each_example_is_found_in_its_rules_category(
+    rule_id: str, category: str, text: str
+) -> None:
+    result = analyze(text, received_at=IN_2026)
+    assert category in result.categories, (rule_id, text, result.categories)
+
+
+@pytest.mark.parametrize(("rule_id", "category", "text"), _cases("counter_examples"))
+def test_each_counter_example_stays_out_of_the_category(
+    rule_id: str, category: str, text: str
+) -> None:
+    result = analyze(text, received_at=IN_2026)
+    assert category not in result.categories, (rule_id, text, result.categories)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A pronoun counts only when a relative or colleague was named before it.
+        ("你父母住哪我们清楚，要不要让他们知道？", {"third_party", "intimidation"}),
+        ("要不要让他们知道？", set()),
+        # A-not-A questions (要不要, 会不会) ask; they do not deny.
+        ("要不要我们去找你班主任聊聊？", {"third_party"}),
+        # Stating the lawful procedure for a visit is not a visit threat.
+        ("外访人员上门前会提前与您预约并出示工作证件。", set()),
+        # English gets the same categories.
+        ("We know where you live. Pay today or you will regret it.", {"intimidation"}),
+        ("Our field agents will come to your home tomorrow.", {"visit_threat"}),
+        ("We will never contact your family or employer.", set()),
+    ],
+)
+def test_general_constructions(body: str, expected: set[str]) -> None:
+    assert set(analyze(body, received_at=IN_2026).categories) == expected
