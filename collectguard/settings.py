@@ -177,6 +177,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Served at the site root: browsers ask for /favicon.ico on their own. Without it the 404 page
+# (which carries a CSRF token) raced the first page load and replaced its CSRF cookie.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Evidence is never served from a public URL: downloads go through access-checked views.
 MEDIA_URL = "/private-media-not-served/"

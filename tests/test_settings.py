@@ -97,3 +97,9 @@ def test_the_admin_asks_staff_for_a_second_factor(staff) -> None:
     )
     assert response.status_code == 200  # refused: no device, no token
     assert client.get("/admin/").status_code == 302
+
+
+def test_the_favicon_is_served_without_touching_the_csrf_cookie(db: None) -> None:
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 200
+    assert "csrftoken" not in response.cookies
