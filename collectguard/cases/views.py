@@ -20,6 +20,7 @@ from collectguard.cases.services import (
     case_update,
 )
 from collectguard.http import AuthenticatedRequest
+from collectguard.review.access import share_reveals_third_parties
 
 
 @login_required
@@ -55,7 +56,13 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/case_detail.html",
-        {"case": case, "steps": case_progress(case), "is_owner": case.owner_id == request.user.pk},
+        {
+            "case": case,
+            "steps": case_progress(case),
+            "is_owner": case.owner_id == request.user.pk,
+            # Notes may name relatives or colleagues: masked for volunteers unless revealed.
+            "reveal_third_parties": share_reveals_third_parties(case, request.user),
+        },
     )
 
 

@@ -178,3 +178,14 @@ def test_the_review_page_does_not_grow_queries_with_messages(
     with django_assert_max_num_queries(20):
         response = volunteer_client.get(reverse("review:case", args=[case.pk]))
     assert response.status_code == 200
+
+
+def test_case_notes_are_masked_for_a_volunteer_but_not_for_the_owner(
+    volunteer_client: Client, share: Share, case: Case, borrower_client: Client
+) -> None:
+    Case.objects.filter(pk=case.pk).update(notes="催收打给了我表哥王小明 13812345678")
+    url = reverse("cases:detail", args=[case.pk])
+    volunteer_body = volunteer_client.get(url).content.decode()
+    assert "13812345678" not in volunteer_body
+    assert "138******78" in volunteer_body
+    assert "13812345678" in borrower_client.get(url).content.decode()
