@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import signal
 import statistics
@@ -84,7 +85,14 @@ def journey(case: int, doc: int) -> list[tuple[str, str]]:
 
 
 async def virtual_user(
-    username: str, case: int, doc: int, deadline: float, results: list, errors: list
+    username: str,
+    case: int,
+    doc: int,
+    deadline: float,
+    results: list,
+    errors: list,
+    think: float,
+    rng: random.Random,
 ) -> None:
     import httpx
 
@@ -116,9 +124,14 @@ async def virtual_user(
                     errors.append((path, repr(exc)))
                     continue
                 elapsed = time.perf_counter() - started
-                results.append((kind, elapsed))
+                results.append(
+                    (kind, elapsed, path.replace(f"/{case}/", "/N/").replace(f"/{doc}/", "/D/"))
+                )
                 if not ok:
                     errors.append((path, response.status_code))
+                if think:
+                    # A reader looks at the page before the next click: uniform around the mean.
+                    await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -135,6 +148,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a user spends on a page before the next click (0: back to back)",
+    )
     args = parser.parse_args()
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "collectguard.settings", "DJANGO_DEBUG": "0"}
@@ -184,14 +203,19 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        results: list[tuple[str, float]] = []
+        load_before = Path("/proc/loadavg").read_text().split()[0]
+        results: list[tuple[str, float, str]] = []
         errors: list[tuple[str, object]] = []
         started = time.monotonic()
         deadline = started + args.seconds
 
         async def run_all() -> None:
+            rng = random.Random(2026)
             await asyncio.gather(
-                *(virtual_user(u, c, d, deadline, results, errors) for u, c, d in accounts)
+                *(
+                    virtual_user(u, c, d, deadline, results, errors, args.think, rng)
+                    for u, c, d in accounts
+                )
             )
 
         asyncio.run(run_all())
@@ -202,18 +226,27 @@ def main() -> None:
 
     print(
         f"\n{args.users} users, {args.seconds} s, {args.database}, gunicorn "
-        f"{args.workers} workers × 4 threads\n"
+        f"{args.workers} workers × 4 threads, think time {args.think:g} s, "
+        f"load average before {load_before}\n"
     )
     print("| requests | class | throughput (req/s) | p50 ms | p95 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|---|---|")
     for kind in ("page", "pdf"):
-        times = [t for k, t in results if k == kind]
+        times = [t for k, t, _ in results if k == kind]
         if not times:
             continue
         print(
             f"| {len(times)} | {kind} | {len(times) / duration:.1f} | "
             f"{statistics.median(times) * 1000:.0f} | {percentile(times, 95) * 1000:.0f} | "
             f"{percentile(times, 99) * 1000:.0f} | {max(times) * 1000:.0f} |"
+        )
+    print("\n| path | requests | p50 ms | p95 ms |")
+    print("|---|---|---|---|")
+    for path in dict.fromkeys(p for _, _, p in results):
+        times = [t for _, t, p in results if p == path]
+        print(
+            f"| `{path}` | {len(times)} | {statistics.median(times) * 1000:.0f} | "
+            f"{percentile(times, 95) * 1000:.0f} |"
         )
     print(f"\nerrors: {len(errors)}")
     for error in errors[:20]:

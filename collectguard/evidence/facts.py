@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
 from collectguard.cases.models import Case
@@ -56,9 +57,10 @@ def local_text(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def chinese_date(day: date) -> str:
-    """2025年11月3日."""
-    return f"{day.year}年{day.month}月{day.day}日"
+def long_date(day: date) -> str:
+    """The date in the active language: 2025年11月3日 in Chinese (documents are rendered in
+    Chinese), "Nov. 3, 2025" on an English page."""
+    return date_format(day, "DATE_FORMAT")
 
 
 @dataclass

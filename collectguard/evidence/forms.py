@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from collectguard.cases.models import Case
@@ -16,8 +17,12 @@ from collectguard.intake.models import Message
 class EvidenceUploadForm(forms.Form):
     file = forms.FileField(
         label=_("选择文件"),
-        help_text=_("可以上传：%(allowed)s。文件会原样保存，不会被压缩或修改。")
-        % {"allowed": ALLOWED_SUMMARY},
+        # Formatted when the form is shown, in the visitor's language (not once at import).
+        help_text=lazy(
+            lambda: _("可以上传：%(allowed)s。文件会原样保存，不会被压缩或修改。")
+            % {"allowed": ALLOWED_SUMMARY},
+            str,
+        )(),
         error_messages={
             "required": _("请选择要上传的文件。"),
             "empty": _("文件是空的（0 字节），没有可以保存的内容。"),
