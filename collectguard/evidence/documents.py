@@ -35,7 +35,7 @@ from collectguard.evidence.facts import (
     CaseFacts,
     case_facts,
     category_label,
-    chinese_date,
+    long_date,
     local_text,
     message_row,
 )
@@ -243,7 +243,7 @@ def respondent_info(case: Case) -> dict[str, Any]:
         "contracts": case.contract_number_list(),
         # Decimal(str()): an unsaved case may still hold the amount as the string it was given.
         "amount": f"{Decimal(str(case.amount_owed)):,.2f}" if case.amount_owed is not None else "",
-        "overdue_since": chinese_date(case.overdue_since) if case.overdue_since else "",
+        "overdue_since": long_date(case.overdue_since) if case.overdue_since else "",
     }
 
 
@@ -294,8 +294,8 @@ def figures_for(facts: CaseFacts) -> dict[str, Any]:
         "night_contacts": totals.get("night_contacts", 0),
         "senders": totals.get("senders", len(numbers)),
         "flagged": len(facts.flagged),
-        "first": chinese_date(facts.first_contact) if facts.first_contact else "",
-        "last": chinese_date(facts.last_contact) if facts.last_contact else "",
+        "first": long_date(facts.first_contact) if facts.first_contact else "",
+        "last": long_date(facts.last_contact) if facts.last_contact else "",
         "max_attempts_per_day": max((n["max_attempts_per_day"] for n in numbers), default=0),
         "days_over_6_attempts": sum(n["days_over_6_attempts"] for n in numbers),
         "days_over_3_connected": sum(n["days_over_3_connected"] for n in numbers),
@@ -563,7 +563,7 @@ def _header(case: Case, title: str, inputs: dict[str, str]) -> dict[str, Any]:
     return {
         "title": title,
         "case_title": case.title,
-        "date": chinese_date(today),
+        "date": long_date(today),
         "date_iso": today.isoformat(),
         "complainant": _party(inputs),
         "extra_facts": inputs.get("extra_facts", "").strip(),
