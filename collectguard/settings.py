@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -189,20 +190,53 @@ _static_backend = (
     if PRODUCTION
     else "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
-AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
-if AWS_STORAGE_BUCKET_NAME:
-    _default_storage = {
+
+
+def s3_storage(
+    bucket: str,
+    *,
+    endpoint_url: str | None = None,
+    region_name: str | None = None,
+    addressing_style: str | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """Evidence in an S3-compatible bucket: private objects, never overwritten, never linked.
+
+    Every read goes through an access-checked view that streams the object; the signed URLs
+    django-storages could make are short-lived in case anything ever asks for one. Credentials
+    come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) unless given here.
+    """
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region_name or None,
+            # "virtual" for services that refuse path-style requests (Alibaba Cloud OSS),
+            # "path" for MinIO without a wildcard domain; botocore chooses when unset.
+            "addressing_style": addressing_style or None,
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": 300,
             "file_overwrite": False,
+            # A download is spooled in memory up to 5 MB, then to a temporary file that is
+            # gone when the response closes: nothing outlives the request.
+            "max_memory_size": 5 * 1024 * 1024,
+            **options,
         },
     }
+
+
+# State shared by every app server lives in the database or this bucket, never on local disk:
+# several gunicorn instances behind a load balancer serve the same users (docs/deploy.md).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = s3_storage(
+        AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=os.environ.get("AWS_S3_ENDPOINT_URL"),
+        region_name=os.environ.get("AWS_S3_REGION_NAME"),
+        addressing_style=os.environ.get("AWS_S3_ADDRESSING_STYLE"),
+    )
 else:
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -221,7 +255,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
-# Sessions: 12 hours at most, 30 minutes idle (IdleSessionTimeoutMiddleware).
+# Sessions: 12 hours at most, 30 minutes idle (IdleSessionTimeoutMiddleware). Stored in the
+# database (Django's default, spelled out): any app server sees a login or logout made on
+# another, with or without a shared cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_IDLE_TIMEOUT = 30 * 60
 SESSION_COOKIE_HTTPONLY = True
