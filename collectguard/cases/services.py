@@ -30,6 +30,19 @@ class StaleCaseError(Exception):
         self.current = current
 
 
+def case_lock(case: Case) -> None:
+    """Hold the case's row lock until the surrounding transaction ends (call it first).
+
+    Writers that read what they are about to write on (sender summaries recounted from the
+    rows, the custody chain's last entry, "already imported?" checks) serialise on it, so two
+    requests for one case cannot both build on the same stale reading. PostgreSQL waits here;
+    on SQLite write transactions start with BEGIN IMMEDIATE and are exclusive anyway. Raises
+    `Case.DoesNotExist` when the case has been deleted meanwhile.
+    """
+    if Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first() is None:
+        raise Case.DoesNotExist
+
+
 def case_create(*, owner: User, **fields: Any) -> Case:
     case = Case(owner=owner, **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
     case.full_clean()
@@ -60,10 +73,15 @@ def case_update(*, case: Case, expected_version: int, **fields: Any) -> Case:
 
 
 def case_set_archived(*, case: Case, archived: bool) -> Case:
-    case.status = CaseStatus.ARCHIVED if archived else CaseStatus.ACTIVE
-    case.version = F("version") + 1
-    case.save(update_fields=["status", "version", "updated_at"])
-    case.refresh_from_db(fields=["version"])
+    """Archive or restore; raises `Case.DoesNotExist` if the case was deleted meanwhile."""
+    status = CaseStatus.ARCHIVED if archived else CaseStatus.ACTIVE
+    updated = Case.objects.filter(pk=case.pk).update(
+        status=status, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise Case.DoesNotExist
+    case.status = status
+    case.refresh_from_db(fields=["version", "updated_at"])
     return case
 
 
@@ -75,8 +93,14 @@ def case_delete(*, case: Case) -> None:
     """
     from collectguard.cases.signals import collect_case_files
 
-    paths = collect_case_files(case)
     with transaction.atomic():
+        # Concurrency: files are listed under the case lock, so an upload committing just
+        # before is listed and one still running finds the case gone (and removes its file).
+        try:
+            case_lock(case)
+        except Case.DoesNotExist:
+            return  # deleted already (a double submit): nothing left to do
+        paths = collect_case_files(case)
         case.delete()
         transaction.on_commit(lambda: _delete_files(paths))
 

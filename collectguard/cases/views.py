@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -77,6 +77,8 @@ def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         expected = form.cleaned_data.get("version") or 0
         try:
             case_update(case=case, expected_version=expected, **fields)
+        except Case.DoesNotExist as exc:
+            raise Http404("Case deleted meanwhile") from exc
         except StaleCaseError as exc:
             conflict = exc.current
             # Keep what the user typed, but let the next save go through against the new version.
@@ -109,7 +111,10 @@ def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def case_archive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_rw_case_for_user(request.user, pk)
     archive = request.POST.get("archive", "1") == "1"
-    case_set_archived(case=case, archived=archive)
+    try:
+        case_set_archived(case=case, archived=archive)
+    except Case.DoesNotExist as exc:
+        raise Http404("Case deleted meanwhile") from exc
     messages.success(request, _("案件已归档。") if archive else _("案件已恢复为进行中。"))
     return redirect("cases:detail", pk=case.pk)
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from collectguard.accounts.models import User
 from collectguard.cases.models import Case
+from collectguard.cases.services import case_lock
 from collectguard.evidence.custody import GENESIS_HASH, entry_hash, normalise_details
 from collectguard.evidence.custody import custody_verify as custody_verify  # re-exported
 from collectguard.evidence.filetypes import SNIFF_BYTES, FileTypeError, clean_filename, detect
@@ -91,8 +92,8 @@ def custody_record(
         raise ValueError(f"unknown custody action {action!r}")
     with transaction.atomic():
         # Serialise writers of one case's chain (a no-op on SQLite, whose write transactions
-        # are already exclusive).
-        Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
+        # are already exclusive); a case deleted meanwhile raises `Case.DoesNotExist`.
+        case_lock(case)
         last = CustodyEntry.objects.filter(case=case).order_by("-seq").first()
         entry = CustodyEntry(
             case=case,
@@ -168,7 +169,7 @@ def evidence_add(
         if thumbnail_key:
             stored.append(thumbnail_key)
         with transaction.atomic():
-            Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
+            case_lock(case)  # raises Case.DoesNotExist if the case was deleted meanwhile
             _check_not_duplicate(case, digest)
             _check_case_quota(case, size)
             item = EvidenceItem(
@@ -228,7 +229,11 @@ def evidence_update(
     kind: str,
     related_messages: Iterable[Any] = (),
 ) -> EvidenceItem:
-    """Change what the borrower says about an item; the original file is never touched."""
+    """Change what the borrower says about an item; the original file is never touched.
+
+    Raises `EvidenceItem.DoesNotExist` (or `Case.DoesNotExist`) when the item (or its case)
+    was deleted since it was loaded.
+    """
     before = {
         "description": item.description,
         "purpose": item.purpose,
@@ -238,7 +243,6 @@ def evidence_update(
     item.description = description.strip()
     item.purpose = purpose.strip()
     item.kind = kind
-    item.full_clean(exclude=["related_messages"])
     messages = [m for m in related_messages if m.case_id == item.case_id]
     after = {
         "description": item.description,
@@ -250,6 +254,12 @@ def evidence_update(
     if not changed:
         return item
     with transaction.atomic():
+        # Concurrency: the case lock first (as every custody writer takes it), then make sure
+        # the item was not deleted meanwhile: an edit never brings a deleted item back.
+        case_lock(item.case)
+        if not EvidenceItem.objects.filter(pk=item.pk).exists():
+            raise EvidenceItem.DoesNotExist
+        item.full_clean(exclude=["related_messages"])
         item.save(update_fields=["description", "purpose", "kind"])
         item.related_messages.set(messages)
         custody_record(
@@ -263,9 +273,15 @@ def evidence_update(
 
 
 def evidence_delete(*, item: EvidenceItem, actor: User) -> None:
-    """Remove an item the borrower asked to remove; the custody log keeps its hash."""
+    """Remove an item the borrower asked to remove; the custody log keeps its hash.
+
+    Raises `EvidenceItem.DoesNotExist` (or `Case.DoesNotExist`) when it is gone already.
+    """
     keys = [key for key in (item.storage_key, item.thumbnail_key) if key]
     with transaction.atomic():
+        case_lock(item.case)
+        if not EvidenceItem.objects.filter(pk=item.pk).exists():
+            raise EvidenceItem.DoesNotExist  # deleted meanwhile: log the deletion once
         custody_record(
             case=item.case,
             actor=actor,

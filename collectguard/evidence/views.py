@@ -38,7 +38,7 @@ from collectguard.evidence.forms import (
     EvidenceUploadForm,
     FilingForm,
 )
-from collectguard.evidence.models import CustodyAction, CustodyEntry
+from collectguard.evidence.models import CustodyAction, CustodyEntry, EvidenceItem
 from collectguard.evidence.routing import channel_choices, recommend_channels
 from collectguard.evidence.selectors import (
     documents_for_case,
@@ -126,6 +126,8 @@ def upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             form = EvidenceUploadForm()
         except EvidenceRejected as exc:
             form.add_error("file", exc.message)
+        except Case.DoesNotExist as exc:
+            raise Http404("Case deleted meanwhile") from exc
         else:
             outcome = _("已保存“%(name)s”。SHA-256：%(hash)s") % {
                 "name": item.display_name,
@@ -214,14 +216,17 @@ def item_edit(request: AuthenticatedRequest, pk: int, item: uuid.UUID) -> HttpRe
     }
     form = EvidenceEditForm(request.POST or None, initial=initial, case=evidence.case)
     if request.method == "POST" and form.is_valid():
-        evidence_update(
-            item=evidence,
-            actor=request.user,
-            description=form.cleaned_data["description"],
-            purpose=form.cleaned_data["purpose"],
-            kind=form.cleaned_data["kind"],
-            related_messages=form.cleaned_data["related_messages"],
-        )
+        try:
+            evidence_update(
+                item=evidence,
+                actor=request.user,
+                description=form.cleaned_data["description"],
+                purpose=form.cleaned_data["purpose"],
+                kind=form.cleaned_data["kind"],
+                related_messages=form.cleaned_data["related_messages"],
+            )
+        except (EvidenceItem.DoesNotExist, Case.DoesNotExist) as exc:
+            raise Http404("Deleted meanwhile") from exc
         messages.success(request, _("说明已保存。原件没有任何改动。"))
         return redirect("evidence:item", pk=evidence.case.pk, item=evidence.uuid)
     status = 400 if request.method == "POST" else 200
@@ -247,7 +252,10 @@ def item_delete(request: AuthenticatedRequest, pk: int, item: uuid.UUID) -> Http
                 status=400,
             )
         name = evidence.display_name
-        evidence_delete(item=evidence, actor=request.user)
+        try:
+            evidence_delete(item=evidence, actor=request.user)
+        except (EvidenceItem.DoesNotExist, Case.DoesNotExist) as exc:
+            raise Http404("Deleted meanwhile") from exc
         messages.success(
             request, _("已删除“%(name)s”。保管记录里仍保留它的哈希值和删除记录。") % {"name": name}
         )

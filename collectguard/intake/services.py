@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from collectguard.accounts.models import User
 from collectguard.cases.models import Case
+from collectguard.cases.services import case_lock
 from collectguard.intake.analysis import analyze, classify_sender
 from collectguard.intake.backup import BackupError, parse_backup, sniff_kind
 from collectguard.intake.importer import StreamOutcome, import_stream
@@ -111,17 +112,22 @@ class SaveOutcome:
 def _save_messages(case: Case, messages: list[Message], deltas: dict[str, SenderDelta]) -> int:
     """Insert the messages the case does not have yet; returns how many were already there."""
     keys = [m.dedupe_key for m in messages]
-    existing = set(
-        Message.objects.filter(case=case, dedupe_key__in=keys).values_list("dedupe_key", flat=True)
-    )
-    fresh: list[Message] = []
-    for message in messages:
-        if message.dedupe_key in existing:
-            continue
-        existing.add(message.dedupe_key)
-        message.full_clean(exclude=["case", "import_batch"], validate_constraints=False)
-        fresh.append(message)
     with transaction.atomic():
+        # Concurrency: the check and the inserts under the case lock (two identical pastes
+        # at once: the second finds the first's rows instead of failing on the unique key).
+        case_lock(case)
+        existing = set(
+            Message.objects.filter(case=case, dedupe_key__in=keys).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+        fresh: list[Message] = []
+        for message in messages:
+            if message.dedupe_key in existing:
+                continue
+            existing.add(message.dedupe_key)
+            message.full_clean(exclude=["case", "import_batch"], validate_constraints=False)
+            fresh.append(message)
         for message in fresh:
             message.save()
         senders_refresh(case=case, deltas=deltas)
@@ -219,6 +225,7 @@ def message_add_manual(
         )
         call.full_clean(exclude=["case", "import_batch"], validate_constraints=False)
         with transaction.atomic():
+            case_lock(case)  # concurrency: the check below sees any racing insert
             if Call.objects.filter(case=case, dedupe_key=call.dedupe_key).exists():
                 raise IntakeError(_("这个时间、这个号码的通话已经记录过了。"))
             call.save()
@@ -262,6 +269,7 @@ def messages_reanalyse(*, case: Case) -> int:
     """
     changed = 0
     with transaction.atomic():
+        case_lock(case)  # concurrency: the sender summaries are rebuilt from the rows
         batch: list[Message] = []
         queryset = Message.objects.filter(case=case, direction=Direction.INCOMING).order_by("pk")
         for message in queryset.iterator(chunk_size=1000):
@@ -487,6 +495,10 @@ def backup_import(
     stored: list[str] = []
     try:
         with transaction.atomic():
+            # Concurrency: imports into one case take turns. The sender summaries are
+            # recounted from the rows, and an import running alongside would not see the
+            # other's uncommitted rows (PostgreSQL; SQLite writers are exclusive anyway).
+            case_lock(case)
             batch = ImportBatch.objects.create(
                 case=case,
                 kind=kind,
@@ -537,6 +549,7 @@ def _forget_new_original(stored: list[str], digest: str, case: Case) -> None:
 
 def _rerun_keep_all(*, batch: ImportBatch, user: User | None, fileobj: IO[bytes]) -> ImportResult:
     with transaction.atomic():
+        case_lock(batch.case)  # concurrency: as in backup_import, and always before the batch
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.kept_all:
             return ImportResult(batch=locked, kind=locked.kind, already_imported=True)

@@ -245,13 +245,19 @@ def contact_create(
 
 
 def contact_update(*, contact: ContactLog, fields: dict[str, Any]) -> ContactLog:
+    """Raises `ContactLog.DoesNotExist` when the entry (or its case) was deleted meanwhile."""
     for name in CONTACT_FIELDS:
         value = fields.get(name)
         if name in ("their_number", "organisation", "their_name", "staff_id"):
             value = value or ""
         setattr(contact, name, value)
-    contact.full_clean()
-    contact.save(update_fields=list(CONTACT_FIELDS))
+    with transaction.atomic():
+        # By id: the case may be gone already (deleted in another request).
+        Case.objects.select_for_update().filter(pk=contact.case_id).values_list("pk").first()
+        if not ContactLog.objects.filter(pk=contact.pk).exists():
+            raise ContactLog.DoesNotExist
+        contact.full_clean()
+        contact.save(update_fields=list(CONTACT_FIELDS))
     return contact
 
 

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -582,10 +582,13 @@ def contact_edit(request: AuthenticatedRequest, pk: int, contact_id: int) -> Htt
     contact = get_contact(case, contact_id)
     form = ContactForm(request.POST or None, instance=contact, with_attachments=False)
     if request.method == "POST" and form.is_valid():
-        contact_update(
-            contact=contact,
-            fields={name: form.cleaned_data.get(name) for name in CONTACT_FIELDS},
-        )
+        try:
+            contact_update(
+                contact=contact,
+                fields={name: form.cleaned_data.get(name) for name in CONTACT_FIELDS},
+            )
+        except ContactLog.DoesNotExist as exc:
+            raise Http404("Contact deleted meanwhile") from exc
         messages.success(request, _("沟通记录已更新。"))
         url = reverse("negotiation:contacts", args=[case.pk])
         return redirect(f"{url}#contact-{contact.pk}")
