@@ -342,3 +342,43 @@ def test_page_numbers_follow_the_printed_bundle(case: Case, borrower: User) -> N
 
     assert [row["page_range"] for row in document.variables["items"]] == ["1–3", "4"]
     assert "1–3" in pdf_text(stored_pdf(document))
+
+
+def test_a_200_item_list_prints_every_full_hash_as_text_with_page_numbers() -> None:
+    """Issue #5's long list: every item's complete SHA-256 must be readable back from the PDF
+    (not cut, not broken across lines into pieces that extraction cannot rejoin)."""
+    from collectguard.lib.pdf import render_pdf
+
+    items = [
+        {
+            "no": n,
+            "name": f"第{n}张催收短信截图",
+            "source": "本人手机截图",
+            "purpose": "证明对方在夜间发送威胁短信",
+            "page_range": str(n),
+            "sha256": hashlib.sha256(f"item {n}".encode()).hexdigest(),
+        }
+        for n in range(1, 201)
+    ]
+    doc = {
+        "title": "证据目录",
+        "case_title": "测试案件",
+        "date": "2026年11月29日",
+        "date_iso": "2026-11-29",
+        "complainant": {"name": "张三"},
+        "lender": "某某消费金融有限公司",
+        "items": items,
+        "messages": [],
+        "figures": {},
+    }
+
+    rendered = render_pdf("pdf/evidence_list.html", {"doc": doc})
+
+    pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(rendered.pdf)).pages]
+    assert rendered.pages == len(pages) > 1
+    text = compact("\n".join(pages))
+    missing = [item["no"] for item in items if item["sha256"] not in text]
+    assert missing == []
+    assert "第200张催收短信截图" in text and "证明对方在夜间发送威胁短信" in text
+    for number, page in enumerate(pages, start=1):
+        assert f"第 {number} 页 共 {len(pages)} 页" in page
