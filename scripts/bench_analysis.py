@@ -9,6 +9,9 @@ Prints messages per second of CPU time (one core) for:
 * the distinct bodies of the labelled corpus and hold-out set, result cache off;
 * the bodies of a generated phone backup (``backup_fixtures.generate_backup``, parsed with
   ``backup.parse_backup``, as the importer sees them), result cache off and on;
+* the same backup messages as JSON Lines through ``manage.py analyze_messages`` in a child
+  process (its CPU time, less that of a run on one message per sender kind: Django start-up,
+  rule compiling, phonenumbers' geocoder), with the result cache as shipped and turned off;
 
 and the time of the first call in a fresh process (loading the data, compiling the rules), for a
 bank number and for a mobile (which also loads phonenumbers' 19 MB geocoder), both as this
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -97,6 +101,60 @@ def rate(items: Sequence[Item], repeat: int, before_each: Callable[[], None]) ->
     return len(items) / best
 
 
+# ``manage.py analyze_messages FILE`` with the result cache turned off first.
+COMMAND_NO_CACHE = """
+import os, sys
+sys.path.insert(0, {root!r})
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collectguard.settings")
+from collectguard.intake.analysis import result_cache
+result_cache.configure(0)
+from django.core.management import execute_from_command_line
+execute_from_command_line(["manage.py", "analyze_messages", {path!r}])
+"""
+
+
+def child_cpu(argv: list[str]) -> float:
+    """CPU seconds (user + system) of one child process, its output discarded."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def command_rate(items: Sequence[Item], repeat: int, *, cache: bool) -> float:
+    """Messages per CPU second through ``analyze_messages``, start-up subtracted (best runs).
+
+    The start-up run reads one message of each sender kind, so it loads everything the full run
+    loads once (a mobile number loads phonenumbers' geocoder, about a second).
+    """
+    from collectguard.intake.analysis import classify_sender
+
+    with tempfile.TemporaryDirectory() as directory:
+        full = Path(directory) / "messages.jsonl"
+        few = Path(directory) / "few.jsonl"
+        lines = [
+            json.dumps(
+                {"sender": sender, "body": body, "received_at": when.isoformat() if when else ""},
+                ensure_ascii=False,
+            )
+            for body, sender, when in items
+        ]
+        first_of_kind: dict[str, str] = {}
+        for line, (_body, sender, _when) in zip(lines, items, strict=True):
+            first_of_kind.setdefault(classify_sender(sender).kind, line)
+        full.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        few.write_text("\n".join(first_of_kind.values()) + "\n", encoding="utf-8")
+
+        def argv(path: Path) -> list[str]:
+            if cache:
+                return [sys.executable, str(ROOT / "manage.py"), "analyze_messages", str(path)]
+            return [sys.executable, "-c", COMMAND_NO_CACHE.format(root=str(ROOT), path=str(path))]
+
+        startup = min(child_cpu(argv(few)) for _ in range(repeat))
+        best = min(child_cpu(argv(full)) for _ in range(repeat))
+    return (len(items) - len(first_of_kind)) / max(best - startup, 1e-9)
+
+
 def calibration_ms() -> float:
     """CPU time of a fixed pure-Python loop (about 100–150 ms on a quiet current core)."""
     best = float("inf")
@@ -138,15 +196,21 @@ def main() -> int:
     parser.add_argument("--backup", type=int, default=20_000, help="messages in the backup")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-first-call", action="store_true")
+    parser.add_argument("--skip-command", action="store_true", help="no analyze_messages runs")
     args = parser.parse_args()
 
     from collectguard.intake.analysis import analyze, classify_sender, result_cache
+    from collectguard.intake.analysis.findings import _compiled
 
     def cache_off() -> None:
         result_cache.configure(0)
+        # And the prefilter's plan memo (not a result cache: every candidate regex still runs
+        # on every text), so a run reuses only plans of its own messages.
+        _compiled().plans.clear()
 
     def cache_on() -> None:
         result_cache.configure(result_cache.DEFAULT_SIZE)
+        _compiled().plans.clear()
 
     if not args.skip_first_call:
         report_first_calls()
@@ -182,7 +246,16 @@ def main() -> int:
         f"generated backup, {len(backup)} messages, cache on (emptied before each run): "
         f"{rate(backup, args.repeat, cache_on):,.0f} messages/s"
     )
+    if not args.skip_command:
+        for cache in (False, True):
+            print(
+                f"manage.py analyze_messages, the {len(backup)} backup messages as JSON Lines, "
+                f"cache {'on' if cache else 'off'}: "
+                f"{command_rate(backup, min(args.repeat, 3), cache=cache):,.0f} messages/s "
+                "(child CPU time, less a start-up run)"
+            )
     cache_on()
+    print(f"load average: {Path('/proc/loadavg').read_text().split()[:3]}")
     return 0
 
 

@@ -2,10 +2,17 @@
 
 Django's ``bulk_create`` builds one multi-row statement per few dozen rows on SQLite (999
 parameters at most) and prepares every value through the field machinery; an import of a
-whole phone spends most of its time there. Here one single-row ``INSERT … ON CONFLICT DO
-NOTHING`` is prepared once and run with ``executemany`` (SQLite ≥ 3.24 and PostgreSQL), the
-values are prepared once per row by the caller, and the database reports how many rows were
-new, so duplicates (the unique dedupe key) are skipped and counted in the same step.
+whole phone spends most of its time there. Here the values are prepared once per row by the
+caller, duplicates (the unique dedupe key) are skipped by ``ON CONFLICT DO NOTHING``, and the
+database reports how many rows were new, so they are counted in the same step:
+
+* SQLite (≥ 3.24): one single-row ``INSERT`` prepared once and run with ``executemany``, which
+  stays in C;
+* PostgreSQL: the batch is copied (``COPY``, formatted in C by psycopg) into a temporary
+  staging table of the same columns, then moved with one ``INSERT … SELECT … ON CONFLICT``.
+  ``executemany`` would quote every value of every row in Python and have the server run one
+  statement per row; arrays (``unnest``) are quoted in Python too. The staging table lives in
+  the database session and is emptied before each batch.
 """
 
 from __future__ import annotations
@@ -45,16 +52,33 @@ class RowWriter:
 
         self.fields = [meta.get_field(name) for name in fields]
         columns = ", ".join(column(name) for name in fields)
-        marks = ", ".join(["%s"] * len(self.fields))
+        self.postgres = connection.vendor == "postgresql"
+        # On PostgreSQL JSON values come as text (see `preparer`): cast them.
+        marks = ", ".join(
+            "%s::jsonb" if self.postgres and isinstance(field, models.JSONField) else "%s"
+            for field in self.fields
+        )
         if update:
             target = ", ".join(column(name) for name in conflict)
             changes = ", ".join(f"{column(n)} = excluded.{column(n)}" for n in update)
             on_conflict = f"ON CONFLICT ({target}) DO UPDATE SET {changes}"
         else:
             on_conflict = "ON CONFLICT DO NOTHING"
+        # The positions of the conflict fields: an upsert of one batch may not name the same
+        # row twice (PostgreSQL refuses), so such a batch goes row by row.
+        self.conflict_positions = [list(fields).index(name) for name in conflict] if update else []
+        table = quote(meta.db_table)
         # Table and column names come from the model, never from input.
-        self.sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}) "  # noqa: S608
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) " + on_conflict  # noqa: S608
+        stage = quote(f"stage_{meta.db_table}")
+        self.stage_sql = (
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} AS "  # noqa: S608
+            f"SELECT {columns} FROM {table} WITH NO DATA",
+            f"TRUNCATE {stage}",
+        )
+        self.copy_sql = f"COPY {stage} ({columns}) FROM STDIN"
+        self.move_sql = (
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage} "  # noqa: S608
             + on_conflict
         )
 
@@ -66,20 +90,39 @@ class RowWriter:
                 return _sqlite_datetime
             return connection.ops.adapt_datetimefield_value
         if isinstance(field, models.JSONField):
+            encoder = field.encoder
             if connection.vendor == "sqlite":
                 # What Django stores for a JSONField on SQLite: the JSON text.
-                return json.dumps
-            return lambda value: field.get_db_prep_save(value, connection)
+                return (
+                    json.dumps if encoder is None else lambda value: json.dumps(value, cls=encoder)
+                )
+            # On PostgreSQL too the JSON text, which the database reads as jsonb (see `insert`):
+            # one prepared text serves every row with the same value.
+            return lambda value: json.dumps(value, cls=encoder)
         return lambda value: value
 
     def insert(self, rows: Sequence[Row]) -> int:
         """Insert ``rows``, skipping any that would break a unique constraint; returns how
-        many were inserted."""
+        many were inserted (or, for an upsert, inserted or updated)."""
         if not rows:
             return 0
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, rows)
+            if self.postgres and self._one_statement(rows):
+                for statement in self.stage_sql:
+                    cursor.execute(statement)
+                with cursor.copy(self.copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                cursor.execute(self.move_sql)
+            else:
+                cursor.executemany(self.sql, rows)
             return max(cursor.rowcount, 0)
+
+    def _one_statement(self, rows: Sequence[Row]) -> bool:
+        if not self.conflict_positions:
+            return True
+        keys = {tuple(row[i] for i in self.conflict_positions) for row in rows}
+        return len(keys) == len(rows)
 
 
 def _sqlite_datetime(value: datetime | None) -> str | None:

@@ -26,7 +26,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from collectguard.cases.models import Case
-from collectguard.intake.analysis import SenderInfo, analyze, classify_sender
+from collectguard.intake.analysis import Analysis, SenderInfo, analyze, classify_sender
+from collectguard.intake.analysis.verdict import NIGHT_END_HOUR, NIGHT_START_HOUR
 from collectguard.intake.backup import BinaryReadable, CallRecord, SmsRecord, parse_backup
 from collectguard.intake.bulk import RowWriter
 from collectguard.intake.models import (
@@ -42,13 +43,17 @@ from collectguard.intake.records import (
     SenderDelta,
     analysis_fields,
     backup_sms_key,
+    china_clock,
     datetime_from_ms,
     dedupe_key,
-    is_night,
+    is_collection_related,
+    is_night_hour,
 )
 
 BATCH_SIZE: Final = 1000
 SAMPLE_CHARS: Final = 60
+#: Analyses kept for reuse within one import (see `_Importer.analysed`); emptied when full.
+ANALYSIS_MEMO_SIZE: Final = 4096
 EPOCH_NAIVE: Final = datetime(1970, 1, 1)  # naive UTC, as Django stores times on SQLite
 #: At most this many left-out numbers are listed (the counts always cover all of them).
 LEFT_OUT_LISTED: Final = 200
@@ -119,13 +124,16 @@ CALL_FIELDS: Final = (
     "dedupe_key",
     "created_at",
 )
-_EMPTY_ANALYSIS: Final[dict[str, Any]] = {
-    "categories": [],
-    "signals": [],
-    "findings": [],
-    "is_flagged": False,
-    "is_urgent": False,
-}
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysed:
+    """One analysis as the importer uses it: the prepared values of the message columns
+    categories, signals, findings, is_flagged and is_urgent, and what a sender summary needs."""
+
+    analysis: Analysis
+    values: tuple[Any, Any, Any, bool, bool]
+    related: bool
 
 
 class _Importer:
@@ -133,7 +141,7 @@ class _Importer:
         self.case = case
         self.batch = batch
         self.keep_all = keep_all
-        self.infos: dict[str, SenderInfo] = {}
+        self.parties: dict[str, tuple[SenderInfo, Tally]] = {}
         self.tallies: dict[str, Tally] = {}
         self.pending: list[tuple[Any, ...]] = []
         self.pending_calls: list[tuple[Any, ...]] = []
@@ -158,14 +166,20 @@ class _Importer:
         self.sqlite = connection.vendor == "sqlite"
         self.json = self.messages.preparer("categories")
         self.created_at = self.when(timezone.now())
-        self.empty_json = self.json([])
         self._json_cache: dict[tuple[str, ...], Any] = {}
+        empty = self._json_list([])
+        self.not_analysed: tuple[Any, Any, Any, bool, bool] = (empty, empty, empty, False, False)
+        self.memo: dict[tuple[str, str | None, str, int], _Analysed] = {}
+        # Plain strings, not enum members, in the rows (one attribute lookup less per row).
+        self.incoming, self.outgoing = str(Direction.INCOMING), str(Direction.OUTGOING)
+        self.sms, self.mms = str(Channel.SMS), str(Channel.MMS)
+        self.backup = str(Source.BACKUP)
 
-    def db_time(self, date_ms: int, when: datetime) -> Any:
+    def db_time(self, date_ms: int) -> Any:
         """The time as the database driver takes it (on SQLite: the text Django stores)."""
         if self.sqlite:
             return str(EPOCH_NAIVE + timedelta(milliseconds=date_ms))
-        return self.when(when)
+        return self.when(datetime_from_ms(date_ms))
 
     def _json_list(self, values: list[str]) -> Any:
         """Category and signal lists repeat endlessly: prepare each distinct one once."""
@@ -175,69 +189,94 @@ class _Importer:
             prepared = self._json_cache[key] = self.json(values)
         return prepared
 
-    def sender(self, raw: str) -> SenderInfo:
-        info = self.infos.get(raw)
-        if info is None:
+    def party(self, raw: str) -> tuple[SenderInfo, Tally]:
+        """The classification of a number as written and the tally of its normalised number."""
+        known = self.parties.get(raw)
+        if known is None:
             info = classify_sender(raw)
-            self.infos[raw] = info
-        return info
+            tally = self.tallies.get(info.number)
+            if tally is None:
+                tally = Tally(kind=info.kind, related=info.number in self.known_related)
+                self.tallies[info.number] = tally
+            known = self.parties[raw] = (info, tally)
+        return known
 
-    def tally(self, info: SenderInfo) -> Tally:
-        tally = self.tallies.get(info.number)
-        if tally is None:
-            tally = Tally(kind=info.kind, related=info.number in self.known_related)
-            self.tallies[info.number] = tally
-        return tally
+    def analysed(self, body: str, raw: str, info: SenderInfo, date_ms: int, day: int) -> _Analysed:
+        """`analyze` of a received message, reusing the result for the same text on the same
+        China day from a sender of the same kind and institution role.
+
+        Collectors send the same templates over and over; an analysis depends only on the
+        text, the sender's institution role and the day (which provisions are in force), so
+        a repeat costs a dictionary lookup instead of an analysis and its JSON.
+        """
+        key = (body, info.institution_role, info.kind, day)
+        found = self.memo.get(key)
+        if found is None:
+            analysis = analyze(body, sender=raw, received_at=datetime_from_ms(date_ms))
+            fields = analysis_fields(analysis)
+            json = self._json_list
+            found = _Analysed(
+                analysis=analysis,
+                values=(
+                    json(fields["categories"]),
+                    json(fields["signals"]),
+                    self.json(fields["findings"]) if fields["findings"] else json([]),
+                    fields["is_flagged"],
+                    fields["is_urgent"],
+                ),
+                related=is_collection_related(analysis),
+            )
+            if len(self.memo) >= ANALYSIS_MEMO_SIZE:
+                self.memo.clear()
+            self.memo[key] = found
+        return found
 
     def add_sms(self, record: SmsRecord) -> None:
-        when = datetime_from_ms(record.date_ms)
-        incoming = record.box == "received"
-        analysis = None
-        if incoming and record.body:
-            # The analysis classifies the sender anyway: reuse that rather than ask twice.
-            analysis = analyze(record.body, sender=record.address, received_at=when)
-            self.infos.setdefault(record.address, analysis.sender)
-        info = self.sender(record.address)
-        tally = self.tally(info)
+        body = record.body
+        date_ms = record.date_ms
+        box = record.box
+        info, tally = self.party(record.address)
         tally.messages += 1
-        fields = _EMPTY_ANALYSIS
-        if analysis is not None:
-            fields = analysis_fields(analysis)
-            if tally.delta is None:
-                tally.delta = SenderDelta(kind=info.kind)
-            tally.delta.add(analysis)
-            tally.related = tally.related or tally.delta.collection_related
+        hour, day = china_clock(date_ms)
+        incoming = box == "received"
+        values = self.not_analysed
+        if incoming and body:
+            found = self.analysed(body, record.address, info, date_ms, day)
+            values = found.values
+            delta = tally.delta
+            if delta is None:
+                delta = tally.delta = SenderDelta(kind=info.kind)
+            delta.add(found.analysis, related=found.related)
+            if delta.collection_related:
+                tally.related = True
             if not tally.sample:
-                tally.sample = record.body[:SAMPLE_CHARS]
-        json = self._json_list
+                tally.sample = body[:SAMPLE_CHARS]
+        number = info.number
         self.pending.append(
             (
                 self.case_id,
-                info.number[:64],
+                number[:64],
                 record.address[:128],
                 info.kind,
-                Direction.INCOMING if incoming else Direction.OUTGOING,
-                Channel.MMS if record.is_mms else Channel.SMS,
-                record.box,
-                record.body,
-                self.db_time(record.date_ms, when),
-                record.date_ms,
-                Source.BACKUP,
+                self.incoming if incoming else self.outgoing,
+                self.mms if record.is_mms else self.sms,
+                box,
+                body,
+                str(EPOCH_NAIVE + timedelta(milliseconds=date_ms))
+                if self.sqlite
+                else self.when(datetime_from_ms(date_ms)),
+                date_ms,
+                self.backup,
                 self.batch_id,
-                json(fields["categories"]),
-                json(fields["signals"]),
-                self.json(fields["findings"]) if fields["findings"] else self.empty_json,
-                fields["is_flagged"],
-                fields["is_urgent"],
-                is_night(when),
-                backup_sms_key(info.number, record.date_ms, record.box, record.is_mms, record.body),
+                *values,
+                hour >= NIGHT_START_HOUR or hour < NIGHT_END_HOUR,
+                backup_sms_key(number, date_ms, box, record.is_mms, body),
                 self.created_at,
             )
         )
 
     def add_call(self, record: CallRecord) -> None:
-        info = self.sender(record.number)
-        tally = self.tally(info)
+        info, tally = self.party(record.number)
         tally.calls += 1
         if not tally.related and (
             record.contact_name is None or _COLLECTION_CONTACT.search(record.contact_name)
@@ -245,7 +284,7 @@ class _Importer:
             # Collectors call from numbers nobody saves; calls with saved contacts (family,
             # friends) are left out unless the number is known to be about the debt.
             tally.related = True
-        when = datetime_from_ms(record.date_ms)
+        hour, _day = china_clock(record.date_ms)
         self.pending_calls.append(
             (
                 self.case_id,
@@ -253,13 +292,13 @@ class _Importer:
                 record.number[:128],
                 info.kind,
                 record.call_type,
-                self.db_time(record.date_ms, when),
+                self.db_time(record.date_ms),
                 record.date_ms,
                 record.duration_s,
                 "",
-                Source.BACKUP,
+                self.backup,
                 self.batch_id,
-                is_night(when),
+                is_night_hour(hour),
                 dedupe_key("backup-call", info.number, record.date_ms, record.call_type),
                 self.created_at,
             )

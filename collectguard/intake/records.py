@@ -78,6 +78,36 @@ def is_night(when: datetime | None) -> bool:
     return hour >= NIGHT_START_HOUR or hour < NIGHT_END_HOUR
 
 
+# From here on China time is UTC+8 all year (its last daylight-saving period ended on
+# 1991-09-15); before, China time is computed through the time zone database.
+_FIXED_OFFSET_FROM_MS: Final = 694_224_000_000  # 1992-01-01T00:00Z
+_CHINA_OFFSET_MS: Final = 8 * 3_600_000
+_EPOCH_ORDINAL: Final = EPOCH.toordinal()
+
+
+def china_clock(date_ms: int) -> tuple[int, int]:
+    """The hour (0–23) and the day (a ``date.toordinal()``) in China of an epoch-ms time.
+
+    The same as converting ``datetime_from_ms(date_ms)`` to Asia/Shanghai, without building a
+    datetime for every row of an import.
+
+    >>> china_clock(1780324200123)  # 2026-06-01 14:30 UTC = 22:30 in Shanghai
+    (22, 739768)
+    >>> china_clock(1780324200123)[1] == datetime(2026, 6, 1).toordinal()
+    True
+    """
+    if date_ms >= _FIXED_OFFSET_FROM_MS:
+        local_ms = date_ms + _CHINA_OFFSET_MS
+        return (local_ms // 3_600_000) % 24, local_ms // 86_400_000 + _EPOCH_ORDINAL
+    local = datetime_from_ms(date_ms).astimezone(SHANGHAI)
+    return local.hour, local.toordinal()
+
+
+def is_night_hour(hour: int) -> bool:
+    """Whether an hour of China time is at night (see `is_night`)."""
+    return hour >= NIGHT_START_HOUR or hour < NIGHT_END_HOUR
+
+
 def dedupe_key(*parts: object) -> str:
     """A stable 64-character key for the parts that make a message or call the same one.
 
@@ -159,7 +189,8 @@ class SenderDelta:
     urgent: bool = False
     collection_related: bool = False
 
-    def add(self, analysis: Analysis) -> None:
+    def add(self, analysis: Analysis, *, related: bool | None = None) -> None:
+        """Merge one analysed message; ``related`` is `is_collection_related` of it, if known."""
         if analysis.categories:
             self.categories.update(analysis.categories)
             self.behaviours.update(f.behaviour for f in analysis.findings if f.behaviour)
@@ -171,4 +202,6 @@ class SenderDelta:
                 if match.group(0) not in self.signatures and len(self.signatures) < 5:
                     self.signatures.append(match.group(0))
         if not self.collection_related:
-            self.collection_related = is_collection_related(analysis)
+            self.collection_related = (
+                is_collection_related(analysis) if related is None else related
+            )

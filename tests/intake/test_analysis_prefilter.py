@@ -20,12 +20,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectguard.intake.analysis import analyze, result_cache
+from collectguard.intake.analysis import Analysis, Finding, analyze, result_cache
 from collectguard.intake.analysis.findings import _compiled, _core, _necessary_clauses
 from collectguard.intake.analysis.normalize import normalize_for_matching
 from collectguard.legal.reference import rules_data
 
 normalize_module = importlib.import_module("collectguard.intake.analysis.normalize")
+findings_module = importlib.import_module("collectguard.intake.analysis.findings")
 
 DATA = Path(__file__).resolve().parent / "data"
 CHINA = timezone(timedelta(hours=8))
@@ -150,7 +151,11 @@ def slow_normalisation() -> Iterator[None]:
     """Normalise without shortcuts: every text takes the collapse and respelling route."""
     tables = normalize_module._tables()
     slow = dataclasses.replace(
-        tables, hint=re.compile(""), syllables=re.compile(".*"), initialisms=frozenset()
+        tables,
+        quick=re.compile(""),
+        hint=re.compile(""),
+        syllables=re.compile(".*"),
+        initialisms=frozenset(),
     )
     with mock.patch.object(normalize_module, "_tables", lambda: slow):
         yield
@@ -244,3 +249,81 @@ def test_results_are_fresh_objects_even_from_the_cache() -> None:
         first.categories.append("tampered")
         second = analyze("老赖，赶紧还钱。")
     assert second.categories == ["insult"]
+
+
+def test_the_plan_memo_gives_the_gates_own_answer(bodies: list[str]) -> None:
+    compiled = _compiled()
+    count = len(compiled.units)
+    compiled.plans.clear()
+    for _round in range(2):  # filling the memo, then reading it
+        for body in bodies:
+            text = normalize_for_matching(body)[0]
+            ids = compiled.gate.candidates(set(text))
+            plan = compiled.plan(text)
+            if not ids:
+                assert plan is None, body
+                continue
+            assert plan is not None, body
+            assert [unit.index for unit in plan.units] == sorted(i for i in ids if i < count)
+            assert list(plan.signals) == [
+                compiled.signals[i - count] for i in sorted(ids) if i >= count
+            ]
+    assert compiled.plans
+
+
+def test_the_plan_memo_stays_bounded() -> None:
+    compiled = _compiled()
+    compiled.plans.clear()
+    limit = findings_module._PLAN_MEMO_SIZE
+    relevant = sorted(compiled.gate.relevant)
+    for index in range(limit + 10):
+        compiled.plan(
+            "".join(relevant[(index * 7 + k) % len(relevant)] for k in range(3)) + str(index)
+        )
+    assert 0 < len(compiled.plans) <= limit
+
+
+def test_resuming_the_scan_at_the_first_match_finds_every_match(bodies: list[str]) -> None:
+    # ``_hits`` runs ``search`` first and ``finditer`` from the first match only when there is one.
+    compiled = _compiled()
+    resumed = 0
+    for body in bodies:
+        text = normalize_for_matching(body)[0]
+        for unit in compiled.units:
+            first = unit.regex.search(text)
+            every = [m.span() for m in unit.regex.finditer(text)]
+            if first is None:
+                assert every == []
+                continue
+            assert [m.span() for m in unit.regex.finditer(text, first.start())] == every
+            resumed += 1
+    assert resumed > 500
+
+
+def test_analyze_builds_the_same_objects_as_the_constructors(bodies: list[str]) -> None:
+    when = datetime(2026, 6, 1, 10, 0, tzinfo=CHINA)
+    built = 0
+    for body in bodies:
+        result = analyze(body, sender="13612345678", received_at=when)
+        fields = {f.name for f in dataclasses.fields(Analysis)}
+        assert set(vars(result)) == fields
+        assert result == Analysis(**{name: getattr(result, name) for name in fields})
+        for finding in result.findings:
+            names = {f.name for f in dataclasses.fields(Finding)}
+            assert set(vars(finding)) == names
+            assert finding == Finding(**{name: getattr(finding, name) for name in names})
+            built += 1
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            result.urgent = True  # type: ignore[misc]
+    assert built > 100
+
+
+def test_a_newly_learned_uneven_character_is_noticed() -> None:
+    forms = normalize_module._FormTable()
+    assert not forms.has_uneven("通讯录")
+    assert "通讯录".translate(forms) == "通讯录"
+    assert "通\u200b讯录".translate(forms) == "通讯录"
+    assert forms.has_uneven("通\u200b讯录")
+    assert not forms.has_uneven("通讯录")
+    assert "㎡".translate(forms) == "m2"
+    assert forms.has_uneven("㎡") and forms.has_uneven("\u200b")

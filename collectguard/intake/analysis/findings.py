@@ -15,9 +15,15 @@ Speed (issue #3: tens of thousands of messages per second on one core) comes fro
   one in twenty); the others, which could only have found nothing, are skipped.
   ``_core(..., prefilter=False)`` runs everything, and the tests check both give the same
   result on every labelled message and on generated text.
+  The gate's answer depends only on which of its few hundred characters a text contains, so it
+  is memoised on that set (``_Compiled.plan``): template messages share one plan and the gate
+  costs one set intersection. Every candidate regex still runs on every text.
 * **Work only where something matched.** Normalisation skips its separator and pinyin passes
-  when nothing in the text could need them; the index map back to the original text, the clause
-  bounds for the denial check, the act date and the provisions are built only for hits.
+  when nothing in the text could need them (one regex scan tells); each candidate regex is
+  first ``search``-ed and iterated only when it found something; the index map back to the
+  original text, the clause bounds for the denial check, the act date and the provisions are
+  built only for hits, and a sentence's "lawful procedure" patterns, joined into one
+  alternation per category, are scanned once per sentence.
 * **A result cache** (``result_cache``). Collection SMS repeat templates, so the date- and
   sender-independent part of an analysis is kept in an LRU keyed on the body and the sender's
   institution role (the only sender fact a rule reads); provisions are added per call from the
@@ -29,7 +35,7 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cache, lru_cache
@@ -164,6 +170,9 @@ class _Gate:
     by_char: Mapping[str, tuple[int, ...]]
     rest: tuple[tuple[frozenset[str], ...], ...]
     always: frozenset[int]
+    # Every character any clause names: ``candidates`` reads nothing else of a text, so two
+    # texts with the same ``relevant & set(text)`` have the same candidates.
+    relevant: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, necessary: Sequence[list[frozenset[str]] | None]) -> _Gate:
@@ -179,14 +188,19 @@ class _Gate:
                 continue
             for char in clauses[0]:
                 by_char.setdefault(char, []).append(index)
+        relevant = set(by_char)
+        for clauses_left in rest:
+            for clause in clauses_left:
+                relevant |= clause
         return cls(
             triggers=frozenset(by_char),
             by_char={char: tuple(ids) for char, ids in by_char.items()},
             rest=tuple(rest),
             always=frozenset(always),
+            relevant=frozenset(relevant),
         )
 
-    def candidates(self, chars: set[str]) -> set[int]:
+    def candidates(self, chars: Set[str]) -> set[int]:
         """Indexes of the regexes that may match a text made of ``chars`` (a superset of those
         that do)."""
         filed: set[int] = set()
@@ -206,7 +220,7 @@ class _Gate:
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     units: tuple[_Unit, ...]
-    signals: tuple[tuple[str, re.Pattern[str]], ...]
+    signals: tuple[_SignalEntry, ...]
     # Over the units' regexes followed by the signals' (index len(units) + i is signal i).
     gate: _Gate
     institution_names: re.Pattern[str] | None
@@ -217,7 +231,54 @@ class _Compiled:
     warning: re.Pattern[str]
     window: int
     urgent_context: re.Pattern[str]
-    lawful: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = ()
+    # Per category, regexes one of which matches in a sentence that states a lawful procedure
+    # covering the category (``negation.lawful`` of rules.json, joined by ``_any_of``).
+    lawful_for: Mapping[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    # ``plan`` memo: the gate's answer per set of relevant characters (see ``plan``).
+    plans: dict[frozenset[str], _Plan | None] = field(default_factory=dict)
+
+    def plan(self, text: str) -> _Plan | None:
+        """The units and signals that may match ``text`` (``None``: nothing can match).
+
+        The gate reads only the characters of ``gate.relevant`` a text contains, so its answer
+        is memoised on that set: messages built from one template (or simply using the same
+        few dozen rule characters) share it, and the gate then costs one set intersection.
+        This is not a result cache: every candidate regex still runs on every text.
+        """
+        key = self.gate.relevant.intersection(text)
+        found = self.plans.get(key, _UNPLANNED)
+        if found is not _UNPLANNED:
+            return found  # type: ignore[return-value]
+        ids = self.gate.candidates(key)
+        count = len(self.units)
+        plan = (
+            _Plan(
+                units=tuple(self.units[i] for i in sorted(ids) if i < count),
+                signals=tuple(self.signals[i - count] for i in sorted(ids) if i >= count),
+            )
+            if ids
+            else None
+        )
+        if len(self.plans) >= _PLAN_MEMO_SIZE:
+            self.plans.clear()
+        self.plans[key] = plan
+        return plan
+
+
+# (signal, regex, whether it is the known-lenders regex whose matched names are kept)
+_SignalEntry = tuple[str, re.Pattern[str], bool]
+
+
+class _Plan(NamedTuple):
+    """What ``_Compiled.plan`` found may match a text: units, then signals, in rules.json order."""
+
+    units: tuple[_Unit, ...]
+    signals: tuple[_SignalEntry, ...]
+
+
+_UNPLANNED: Final = object()
+# Distinct relevant-character sets kept; beyond it the memo starts afresh (a few MB at most).
+_PLAN_MEMO_SIZE: Final = 4096
 
 
 def expand_macros(pattern: str, lexicon: Mapping[str, list[str]], _depth: int = 0) -> str:
@@ -299,6 +360,8 @@ def fast_patterns(pattern: str, lexicon: Mapping[str, list[str]]) -> list[str]:
 
     >>> fast_patterns("{A}x|b|(?:你|您)y|c", {"A": ["(?:家|户)人"]})
     ['b|c', '(?:家人|户人)x', '(?:你|您)y']
+    >>> fast_patterns("(?:挺|很)?好砸", {})
+    ['(?:挺好砸|很好砸|好砸)']
     """
     plain: list[str] = []
     headed: list[str] = []
@@ -314,6 +377,20 @@ def fast_patterns(pattern: str, lexicon: Mapping[str, list[str]]) -> list[str]:
         ):
             heads = _split_top(branch[3:close])
             rest = branch[close + 1 :]
+        elif (
+            branch.startswith("(?:")
+            and (close := _closing(branch, 0)) is not None
+            and branch[close + 1 : close + 2] == "?"
+            and branch[close + 2 : close + 3] not in ("?", "+")
+        ):
+            # An optional leading group: (?:挺|很)?好砸 tries 挺好砸, 很好砸, then 好砸 at each
+            # position, which is what the alternation 挺好砸|很好砸|好砸 does, literal-first.
+            rest = branch[close + 2 :]
+            options: list[str] = []
+            for head in [*_split_top(branch[3:close]), ""]:
+                options.extend(_split_top(literal_first(head + rest, lexicon)))
+            headed.append(f"(?:{'|'.join(options)})")
+            continue
         elif branch[:1] in ("[", "\\", "(", "."):
             headed.append(expand_macros(branch, lexicon))  # class-led: fine on its own
             continue
@@ -544,12 +621,12 @@ def _compiled() -> _Compiled:
             regex, clauses = _compile_with_clauses(pattern)
             units.append(_Unit(len(units), rule, regex, pattern))
             necessary.append(clauses)
-    signals: list[tuple[str, re.Pattern[str]]] = []
+    signals: list[_SignalEntry] = []
     signal_necessary: list[list[frozenset[str]] | None] = []
     for row in data["signal_rules"]:
         for pattern in fast_patterns(row["pattern"], lexicon):
             regex, clauses = _compile_with_clauses(pattern)
-            signals.append((row["signal"], regex))
+            signals.append((row["signal"], regex, False))
             signal_necessary.append(clauses)
     # Known lenders' names come from institutions.json so a bank is named in one place only.
     aliases = sorted(
@@ -559,9 +636,13 @@ def _compiled() -> _Compiled:
     )
     names = re.compile("|".join(re.escape(a) for a in aliases)) if aliases else None
     if names is not None:
-        signals.append(("institution", names))
+        signals.append(("institution", names, True))
         signal_necessary.append(_necessary_clauses(names.pattern))
     negation = data["negation"]
+    lawful_rows = [
+        (frozenset(row["categories"]), literal_first(row["pattern"], lexicon))
+        for row in negation.get("lawful", ())
+    ]
     return _Compiled(
         units=tuple(units),
         signals=tuple(signals),
@@ -574,11 +655,34 @@ def _compiled() -> _Compiled:
         warning=compile_(negation["warning"]),
         window=int(negation["window"]),
         urgent_context=compile_(data["urgent_context"]),
-        lawful=tuple(
-            (frozenset(row["categories"]), compile_(row["pattern"]))
-            for row in negation.get("lawful", ())
-        ),
+        lawful_for={
+            category: _any_of(
+                [pattern for categories, pattern in lawful_rows if category in categories]
+            )
+            for category in {category for categories, _ in lawful_rows for category in categories}
+        },
     )
+
+
+def _any_of(patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    """Regexes such that one of them matches in a span exactly when one of ``patterns`` does.
+
+    Patterns without groups or global flags are joined into one alternation (a span holds a match
+    of the alternation exactly when it holds a match of one of its branches): one scan instead of
+    one per pattern. Others, whose groups would be renumbered, stay on their own.
+
+    >>> [r.pattern for r in _any_of(["雨|雪", "物业", "(台)风"])]
+    ['雨|雪|物业', '(台)风']
+    """
+    joinable: list[str] = []
+    alone: list[re.Pattern[str]] = []
+    for pattern in patterns:
+        tree = _parse(pattern)
+        if tree is None or tree.state.groups != 1 or tree.state.flags != re.UNICODE:
+            alone.append(re.compile(pattern))
+        else:
+            joinable.append(pattern)
+    return ((re.compile("|".join(joinable)),) if joinable else ()) + tuple(alone)
 
 
 def act_date(received_at: datetime | None) -> date:
@@ -597,7 +701,7 @@ def act_date(received_at: datetime | None) -> date:
 class _Bounds:
     """Clause and sentence boundaries of one normalised text, found once per message."""
 
-    __slots__ = ("clauses", "length", "sentences", "text", "warned")
+    __slots__ = ("clauses", "lawful", "length", "sentences", "text", "warned")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -605,6 +709,7 @@ class _Bounds:
         self.clauses = [m.start() for m in _CLAUSE_END_RE.finditer(text)]
         self.sentences = [i for i in self.clauses if text[i] in _SENTENCE_END]
         self.warned: dict[int, bool] = {}
+        self.lawful: dict[tuple[str, int], bool] = {}
 
     def around(self, start: int, end: int) -> tuple[int, int, int, int]:
         """(sentence start, clause start, clause end, sentence end) around ``[start, end)``."""
@@ -638,9 +743,20 @@ def is_denied(text: str, start: int, end: int, bounds: _Bounds | None = None) ->
     >>> is_denied(t, t.index("联系"), len(t))
     False
     """
-    compiled = _compiled()
     bounds = bounds if bounds is not None else _Bounds(text)
-    sentence_start, clause_start, clause_end, sentence_end = bounds.around(start, end)
+    return _denied(_compiled(), text, start, end, bounds, bounds.around(start, end))
+
+
+def _denied(
+    compiled: _Compiled,
+    text: str,
+    start: int,
+    end: int,
+    bounds: _Bounds,
+    around: tuple[int, int, int, int],
+) -> bool:
+    """``is_denied`` with the compiled rules and ``bounds.around(start, end)`` already at hand."""
+    sentence_start, clause_start, clause_end, sentence_end = around
     if compiled.suffix.match(text, end, clause_end):
         return True
     # A sentence that warns about fraudsters ("近期有不法分子冒充我行…要求转账至个人账户，请勿轻信")
@@ -667,13 +783,22 @@ def is_denied(text: str, start: int, end: int, bounds: _Bounds | None = None) ->
     return not compiled.voiders.search(text, sentence_start, cue.start())
 
 
-def _lawful(compiled: _Compiled, category: str, start: int, end: int, bounds: _Bounds) -> bool:
-    """Whether the sentence states a lawful procedure that covers ``category``."""
-    sentence_start, _, _, sentence_end = bounds.around(start, end)
-    return any(
-        category in categories and regex.search(bounds.text, sentence_start, sentence_end)
-        for categories, regex in compiled.lawful
-    )
+def _lawful(
+    regexes: Sequence[re.Pattern[str]],
+    category: str,
+    bounds: _Bounds,
+    around: tuple[int, int, int, int],
+) -> bool:
+    """Whether the sentence ``around`` a match states a lawful procedure that covers ``category``
+    (``regexes``: the lawful patterns that cover it)."""
+    sentence_start, _, _, sentence_end = around
+    key = (category, sentence_start)
+    found = bounds.lawful.get(key)
+    if found is None:
+        text = bounds.text
+        found = any(regex.search(text, sentence_start, sentence_end) for regex in regexes)
+        bounds.lawful[key] = found
+    return found
 
 
 # (category, behaviour, start, end, rule, urgent), spans in the ORIGINAL message.
@@ -701,19 +826,19 @@ def _core(body: str, role: str | None, *, prefilter: bool = True) -> _Core:
     compiled = _compiled()
     text, starts, ends = normalize_for_matching(body)
     units: Sequence[_Unit]
-    signal_ids: Iterable[int]
+    signal_entries: Sequence[_SignalEntry]
     if prefilter:
-        ids = compiled.gate.candidates(set(text))
-        if not ids:
+        plan = compiled.plan(text)
+        if plan is None:
             return _NOTHING
-        count = len(compiled.units)
-        units = [compiled.units[i] for i in ids if i < count]
-        signal_ids = [i - count for i in ids if i >= count]
+        units, signal_entries = plan
     else:
-        units, signal_ids = compiled.units, range(len(compiled.signals))
+        units, signal_entries = compiled.units, compiled.signals
     hits = _hits(compiled, units, text, starts, ends, role) if units else ()
-    signals, names = _signals(compiled, signal_ids, text) if signal_ids else ((), ())
+    signals, names = _signals(signal_entries, text) if signal_entries else ((), ())
     if not hits:
+        if not signals:
+            return _NOTHING
         return _Core(hits=(), categories=(), signals=signals, institution_names=names, urgent=False)
     categories = tuple(sorted({hit[0] for hit in hits}))
     urgent = any(hit[5] for hit in hits) or (
@@ -740,7 +865,13 @@ def _hits(
         rule = unit.rule
         if rule.exempt_roles and role in rule.exempt_roles:
             continue
-        for match in unit.regex.finditer(text):
+        # Most candidate regexes find nothing: one ``search`` tells, and when it does find a
+        # match, ``finditer`` resumes there (a match at a position does not depend on where the
+        # scan began, so this is the same sequence as from 0).
+        first = unit.regex.search(text)
+        if first is None:
+            continue
+        for match in unit.regex.finditer(text, first.start()):
             start, end = match.span()
             if start == end or (rule.not_after and start and text[start - 1] in rule.not_after):
                 continue
@@ -750,11 +881,13 @@ def _hits(
                 continue
             if bounds is None:
                 bounds = _Bounds(text)
-            if rule.negatable and is_denied(text, start, end, bounds):
+            around = bounds.around(start, end)
+            if rule.negatable and _denied(compiled, text, start, end, bounds, around):
                 continue
             if rule.antecedent is not None and not rule.antecedent.search(text, 0, start):
                 continue
-            if compiled.lawful and _lawful(compiled, rule.category, start, end, bounds):
+            lawful = compiled.lawful_for.get(rule.category)
+            if lawful and _lawful(lawful, rule.category, bounds, around):
                 continue
             raw.append((rule.category, rule.behaviour, start, end, unit.index, rule))
     if not raw:
@@ -769,20 +902,19 @@ def _hits(
     return tuple(hits)
 
 
-def _signals(
-    compiled: _Compiled, signal_ids: Iterable[int], text: str
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _signals(entries: Iterable[_SignalEntry], text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Legitimacy signals found in ``text`` (in ``SIGNALS`` order) and known lenders named."""
     found: set[str] = set()
     names: tuple[str, ...] = ()
-    for index in sorted(signal_ids):
-        name, regex = compiled.signals[index]
-        if regex is compiled.institution_names:
+    for name, regex, is_names in entries:
+        if is_names:
             names = tuple(sorted({m.group() for m in regex.finditer(text)}))
             if names:
                 found.add(name)
         elif name not in found and regex.search(text) is not None:
             found.add(name)
+    if not found:
+        return (), names
     return tuple(s for s in SIGNALS if s in found), names
 
 
@@ -864,21 +996,22 @@ def analyze(body: str, *, sender: str = "", received_at: datetime | None = None)
         table = behaviours()
         for category, behaviour, start, end, rule, urgent in core.hits:
             known = table[behaviour]
-            findings.append(
-                Finding(
-                    category=category,
-                    start=start,
-                    end=end,
-                    matched_text=body[start:end],
-                    provisions=list(_provision_ids(behaviour, day)),
-                    explanation_zh=rule.explanation_zh or known.explanation_zh,
-                    explanation_en=rule.explanation_en or known.explanation_en,
-                    behaviour=behaviour,
-                    rule_id=rule.id,
-                    urgent=urgent,
-                )
+            finding = _new(Finding)
+            vars(finding).update(
+                category=category,
+                start=start,
+                end=end,
+                matched_text=body[start:end],
+                provisions=list(_provision_ids(behaviour, day)),
+                explanation_zh=rule.explanation_zh or known.explanation_zh,
+                explanation_en=rule.explanation_en or known.explanation_en,
+                behaviour=behaviour,
+                rule_id=rule.id,
+                urgent=urgent,
             )
-    return Analysis(
+            findings.append(finding)
+    analysis = _new(Analysis)
+    vars(analysis).update(
         body=body,
         sender=info,
         categories=list(core.categories),
@@ -888,3 +1021,11 @@ def analyze(body: str, *, sender: str = "", received_at: datetime | None = None)
         received_at=received_at,
         institution_names=list(core.institution_names),
     )
+    return analysis
+
+
+# ``Finding`` and ``Analysis`` are frozen dataclasses, whose generated ``__init__`` sets each field
+# through ``object.__setattr__``, several times slower than filling the instance dictionary.
+# ``analyze`` fills the instance dictionary directly with every field (the same object, as
+# ``test_analysis_prefilter`` checks against the constructors); other callers use the constructor.
+_new = object.__new__

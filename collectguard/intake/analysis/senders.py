@@ -1,10 +1,15 @@
 """Who is sending this? Classify a sender number the way legal/reference.md §3 describes.
 
-``phonenumbers`` answers what it knows (mobile vs landline, carrier, region, international); the
-China-specific rules it lacks — 95/96 service numbers, 106 SMS ports, 400/800, carrier and
-government short codes, virtual-operator and IoT ranges — come from ``prefixes.json``, and known
-official numbers from ``institutions.json``. A prefix is a hint, never proof: numbers move between
-carriers and caller IDs can be spoofed, which the verdict always says.
+The kind of a number (mobile, landline, 95/96 service number, 106 SMS port, 400/800, carrier and
+government short codes, virtual-operator and IoT ranges, international) comes from the prefix
+rules of ``prefixes.json`` and known official numbers from ``institutions.json``: cheap enough to
+classify every sender of a 100,000-message phone backup. A prefix is a hint, never proof: numbers
+move between carriers and caller IDs can be spoofed, which the verdict always says.
+
+Carrier, region and E.164 form come from ``phonenumbers`` and are looked up only when something
+reads them (a page showing a sender, a verdict naming the region): its carrier and geocoder data
+take seconds and ~100 MB to load and about a millisecond per number, which an import that only
+needs the kind must not pay.
 """
 
 from __future__ import annotations
@@ -14,10 +19,9 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from types import ModuleType
+from typing import NamedTuple
 
-import phonenumbers
-
-from collectguard.legal.reference import Institution, institution_for_number, prefixes
+from collectguard.legal.reference import PrefixRule, institution_for_number, prefixes
 
 SENDER_KINDS: tuple[str, ...] = (
     "service_number",
@@ -42,24 +46,67 @@ _LANDLINE_WITHOUT_ZERO = re.compile(r"[2-9]\d{8,10}")
 _VAGUE_REGIONS = frozenset({"", "中国"})
 
 
+class LibraryFacts(NamedTuple):
+    """What ``phonenumbers`` knows about a number beyond its kind."""
+
+    carrier: str | None = None
+    region: str | None = None
+    e164: str | None = None
+
+
+_NO_FACTS = LibraryFacts()
+# Kinds whose carrier and region phonenumbers knows (for international: the country).
+_LIBRARY_KINDS = frozenset({"mobile", "virtual_mobile", "landline", "international"})
+
+
 @dataclass(frozen=True, slots=True)
 class SenderInfo:
+    """A classified sender. ``carrier``, ``region``, ``e164`` and an international number's
+    ``label_zh`` are looked up in ``phonenumbers`` on first access (see the module docstring);
+    ``prefix_carrier`` is the host network named by the prefix rule, if any."""
+
     raw: str
     number: str
     kind: str
-    carrier: str | None = None
-    region: str | None = None
+    prefix_carrier: str | None = None
     is_official_institution: bool = False
     institution: str | None = None
     institution_type: str | None = None
     institution_role: str | None = None
-    e164: str | None = None
     prefix_rule: str | None = None
-    label_zh: str = "无法识别的号码"
+    rule_label_zh: str = "无法识别的号码"
     label_en: str = "Unrecognised number"
     note_zh: str = ""
     note_en: str = ""
     confidence: str | None = None
+
+    @property
+    def facts(self) -> LibraryFacts:
+        """Carrier, region and E.164 form from phonenumbers (cached per number)."""
+        if self.kind not in _LIBRARY_KINDS:
+            return _NO_FACTS
+        return library_facts(self.number, self.kind)
+
+    @property
+    def carrier(self) -> str | None:
+        if self.kind == "international":
+            return self.facts.carrier
+        return self.prefix_carrier or self.facts.carrier
+
+    @property
+    def region(self) -> str | None:
+        return self.facts.region
+
+    @property
+    def e164(self) -> str | None:
+        return self.facts.e164
+
+    @property
+    def label_zh(self) -> str:
+        if self.kind == "international":
+            region = self.region
+            return f"境外号码（{region}）" if region else "境外号码"
+        return self.rule_label_zh
 
 
 def normalize_number(raw: str) -> str:
@@ -125,18 +172,18 @@ def classify_sender(raw: str) -> SenderInfo:
 
 
 # Keyed on the normalised number, so +8613612345678 and 13612345678 share one entry. A miss costs
-# ~0.1 ms (phonenumbers parses the number and looks up carrier and region); a phone backup has a
-# few thousand senders at most, which this holds (a few MB).
+# a few microseconds (prefix rules and the institution table); a phone backup has a few thousand
+# senders at most, which this holds (a few MB).
 @lru_cache(maxsize=32768)
 def _classify_number(number: str) -> SenderInfo:
     if not number or number == "+":
         return SenderInfo(raw=number, number=number, kind="unknown")
     if number.startswith("+"):
-        return _international(number, number)
+        return _international(number)
     if not number.isdigit():
         return SenderInfo(raw=number, number=number, kind="unknown")
 
-    rule = next((r for r in prefixes() if r.regex.match(number)), None)
+    rule = _prefix_rule(number)
     institution = institution_for_number(number)
     if rule is None:
         info = SenderInfo(raw=number, number=number, kind="unknown")
@@ -145,82 +192,102 @@ def _classify_number(number: str) -> SenderInfo:
             raw=number,
             number=number,
             kind=rule.kind,
-            carrier=rule.carrier,
+            prefix_carrier=rule.carrier,
             prefix_rule=rule.id,
-            label_zh=rule.label_zh,
+            rule_label_zh=rule.label_zh,
             label_en=rule.label_en,
             note_zh=rule.note_zh,
             note_en=rule.note_en,
             confidence=rule.confidence,
         )
-    if info.kind in {"mobile", "virtual_mobile", "landline"}:
-        info = _with_library_facts(info)
     if institution is not None:
-        info = _with_institution(info, institution)
+        info = replace(
+            info,
+            is_official_institution=True,
+            institution=institution.name,
+            institution_type=institution.type,
+            institution_role=institution.role,
+            rule_label_zh=f"{institution.name}（官方号码）",
+            label_en=f"{institution.name} (official number)",
+            confidence=institution.confidence,
+        )
     return info
+
+
+@cache
+def _prefix_matcher() -> re.Pattern[str] | None:
+    """All prefix rules as one alternation, tried in the data's order like a scan of the rules
+    (the first alternative that matches wins), in one regex call instead of up to 27."""
+    rules = prefixes()
+    if any(rule.regex.flags != re.UNICODE for rule in rules):
+        return None
+    return re.compile("|".join(f"(?P<r{i}>{rule.regex.pattern})" for i, rule in enumerate(rules)))
+
+
+def _prefix_rule(number: str) -> PrefixRule | None:
+    """The first rule of ``prefixes.json`` whose pattern matches ``number``."""
+    rules = prefixes()
+    matcher = _prefix_matcher()
+    if matcher is None:
+        return next((r for r in rules if r.regex.match(number)), None)
+    match = matcher.match(number)
+    if match is None or match.lastgroup is None:
+        return None
+    # The outer group of the alternative that matched closes last, so it is ``lastgroup``.
+    return rules[int(match.lastgroup[1:])]
 
 
 @cache
 def _library() -> tuple[ModuleType, ModuleType]:
     """phonenumbers' carrier and geocoder modules, imported on first use.
 
-    The geocoder holds ~19 MB of prefix data: importing it takes seconds (tens of seconds without
-    cached bytecode), so processes that never classify a mobile or landline never pay for it.
+    The geocoder holds ~40 MB of prefix data: importing it takes seconds (tens of seconds without
+    cached bytecode) and ~100 MB of memory, so processes that never show a carrier or region
+    (an import, ``analyze_messages``) never pay for it.
     """
     from phonenumbers import carrier, geocoder
 
     return carrier, geocoder
 
 
-def _with_library_facts(info: SenderInfo) -> SenderInfo:
-    """Carrier and region from phonenumbers, where it knows them."""
+@lru_cache(maxsize=32768)
+def library_facts(number: str, kind: str) -> LibraryFacts:
+    """Carrier, region and E.164 form of a classified number, where phonenumbers knows them.
+
+    ``kind`` is the number's kind from `classify_sender`: an international number is parsed as
+    written (+<country>…), a mainland mobile or landline in China's numbering plan.
+    """
+    import phonenumbers
+
+    if kind == "international":
+        try:
+            parsed = phonenumbers.parse(number, None)
+        except phonenumbers.NumberParseException:
+            return LibraryFacts(e164=number)
+        pn_carrier, pn_geocoder = _library()
+        return LibraryFacts(
+            carrier=pn_carrier.name_for_number(parsed, "zh") or None,
+            region=pn_geocoder.country_name_for_number(parsed, "zh") or None,
+            e164=number,
+        )
     try:
-        parsed = phonenumbers.parse(info.number, "CN")
+        parsed = phonenumbers.parse(number, "CN")
     except phonenumbers.NumberParseException:
-        return info
+        return _NO_FACTS
     pn_carrier, pn_geocoder = _library()
-    carrier = info.carrier or pn_carrier.name_for_number(parsed, "zh") or None
     region = pn_geocoder.description_for_number(parsed, "zh")
-    return replace(
-        info,
-        carrier=carrier,
+    return LibraryFacts(
+        carrier=pn_carrier.name_for_number(parsed, "zh") or None,
         region=None if region in _VAGUE_REGIONS else region,
         e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
     )
 
 
-def _with_institution(info: SenderInfo, institution: Institution) -> SenderInfo:
-    return replace(
-        info,
-        is_official_institution=True,
-        institution=institution.name,
-        institution_type=institution.type,
-        institution_role=institution.role,
-        label_zh=f"{institution.name}（官方号码）",
-        label_en=f"{institution.name} (official number)",
-        confidence=institution.confidence,
-    )
-
-
-def _international(raw: str, number: str) -> SenderInfo:
-    region: str | None = None
-    carrier: str | None = None
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if parsed is not None:
-        pn_carrier, pn_geocoder = _library()
-        region = pn_geocoder.country_name_for_number(parsed, "zh") or None
-        carrier = pn_carrier.name_for_number(parsed, "zh") or None
+def _international(number: str) -> SenderInfo:
     return SenderInfo(
-        raw=raw,
+        raw=number,
         number=number,
         kind="international",
-        carrier=carrier,
-        region=region,
-        e164=number,
-        label_zh=f"境外号码（{region}）" if region else "境外号码",
         label_en="International number",
         note_zh="运营商必须显示国际来电的国家或地区。自称国内贷款机构却用境外号码联系，诈骗风险很高。",
         note_en=(

@@ -24,10 +24,13 @@ from collectguard.intake.analysis import analyze
 from collectguard.intake.analysis.findings import SHANGHAI
 
 _FLUSH_EVERY = 500
+# What ``json.dumps(obj, ensure_ascii=False)`` does, without building an encoder per call (it
+# does for any non-default argument; about a quarter of the cost of encoding a result line).
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _error(message: str) -> str:
-    return json.dumps({"error": message}, ensure_ascii=False)
+    return _dumps({"error": message})
 
 
 def analyse_line(raw: bytes) -> str:
@@ -65,7 +68,7 @@ def analyse_line(raw: bytes) -> str:
         if when.tzinfo is None:
             when = when.replace(tzinfo=SHANGHAI)
     result: dict[str, Any] = analyze(body, sender=sender, received_at=when).as_dict()
-    return json.dumps(result, ensure_ascii=False)
+    return _dumps(result)
 
 
 def analyse_lines(lines: Iterable[bytes]) -> Iterator[str]:
