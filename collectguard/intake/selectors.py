@@ -323,7 +323,11 @@ def intake_summary(case: Case) -> dict[str, Any]:
 
 
 def other_contacts(case: Case) -> dict[str, int]:
-    """Contacts outside SMS, per channel: visits and messages from other channels."""
+    """Contacts outside SMS, per channel: visits and messages from other channels.
+
+    Counting them reads every message of the case: ask `has_other_contacts` (or the summary's
+    ``other``) first.
+    """
     rows = (
         Message.objects.filter(case=case)
         .filter(OTHER_CHANNELS)
@@ -332,6 +336,11 @@ def other_contacts(case: Case) -> dict[str, int]:
         .order_by()
     )
     return {row["channel"]: row["n"] for row in rows}
+
+
+def has_other_contacts(case: Case) -> bool:
+    """Whether `other_contacts` has anything to count, from the sender summaries (cheap)."""
+    return Sender.objects.filter(case=case, other_messages__gt=0).exists()
 
 
 def import_batches(case: Case) -> QuerySet[ImportBatch]:

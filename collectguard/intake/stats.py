@@ -18,7 +18,8 @@ from datetime import date, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from collectguard.cases.models import Case
@@ -103,7 +104,11 @@ def case_statistics(case: Case) -> dict[str, Any]:
     message_rows = (
         Message.objects.filter(case=case)
         .filter(RECEIVED)
-        .values("sender")
+        # Grouped by an expression equal to the sender, not the column itself: given the
+        # column, SQLite walks the (case, sender, received_at) index for its order and then
+        # reads every message row in random order: about twice as slow with 100,000 messages as
+        # reading them in the case's order and sorting the groups.
+        .values(number=Concat("sender", Value("")))
         .annotate(
             received=Count("pk"),
             night=Count("pk", filter=Q(is_night=True)),
@@ -143,7 +148,7 @@ def case_statistics(case: Case) -> dict[str, Any]:
         return senders[number]
 
     for m in message_rows:
-        row = row_for(m["sender"], m["kind"])
+        row = row_for(m["number"], m["kind"])
         row["messages_received"] += m["received"]
         row["night_contacts"] += m["night"]
     for c in call_rows:
@@ -203,7 +208,7 @@ def case_statistics(case: Case) -> dict[str, Any]:
     categories["excessive_calls"] = sum(
         1 for r in sender_rows if r["days_over_3_connected"] or r["days_over_6_attempts"]
     )
-    categories["personal_number"] = len(personal_numbers(case))
+    categories["personal_number"] = _personal_senders(case).count()
     return {
         "totals": totals,
         "senders": sender_rows,
@@ -220,12 +225,35 @@ def _max_kind() -> Any:
 
 
 def _category_counts(case: Case) -> dict[str, int]:
-    """Received messages per finding category, counted by the database (flagged rows only)."""
-    flagged = Message.objects.filter(case=case, is_flagged=True).filter(RECEIVED)
-    counts = flagged.aggregate(
-        **{code: Count("pk", filter=Q(categories__icontains=f'"{code}"')) for code in CATEGORIES}
+    """Received messages per finding category (flagged rows only).
+
+    The database groups the flagged messages by their list of categories — a case has a
+    handful of distinct lists however many messages it holds — and each list is counted here:
+    one pass over the rows instead of one text search per category and row.
+    """
+    rows = (
+        Message.objects.filter(case=case, is_flagged=True)
+        .filter(RECEIVED)
+        .values_list("categories")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    return {code: counts[code] or 0 for code in CATEGORIES}
+    counts = dict.fromkeys(CATEGORIES, 0)
+    for categories, n in rows:
+        for code in set(categories or ()):
+            if code in counts:
+                counts[code] += n
+    return counts
+
+
+def _personal_senders(case: Case) -> QuerySet[Sender]:
+    """The senders `personal_numbers` lists, selected by the database."""
+    rows = Sender.objects.filter(
+        case=case, kind__in=["mobile", "virtual_mobile"], collection_related=True
+    )
+    if lender_type(case) in {"bank", "consumer_finance"}:
+        return rows
+    return rows.filter(signals__icontains='"institution"')
 
 
 def personal_numbers(case: Case) -> list[str]:
@@ -236,13 +264,7 @@ def personal_numbers(case: Case) -> list[str]:
     messages name an institution. (Numbers that only called cannot be told from the borrower's
     friends, so they do not count here.)
     """
-    licensed = lender_type(case) in {"bank", "consumer_finance"}
-    rows = Sender.objects.filter(
-        case=case, kind__in=["mobile", "virtual_mobile"], collection_related=True
-    ).values_list("number", "signals")
-    return sorted(
-        number for number, signals in rows if licensed or "institution" in (signals or [])
-    )
+    return sorted(_personal_senders(case).values_list("number", flat=True))
 
 
 @dataclass

@@ -38,6 +38,7 @@ from collectguard.intake.selectors import (
     MessageFilters,
     MessageView,
     active_agreement_at,
+    has_other_contacts,
     import_batches,
     intake_summary,
     message_list,
@@ -377,7 +378,7 @@ def statistics(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 {**row, "number": _masked(row["number"], private)} for row in stats["senders"][:50]
             ],
             "more_senders": max(0, len(stats["senders"]) - 50),
-            "other_contacts": other_contacts(case),
+            "other_contacts": other_contacts(case) if has_other_contacts(case) else {},
         },
     )
 
