@@ -35,8 +35,8 @@ from collectguard.evidence.facts import (
     CaseFacts,
     case_facts,
     category_label,
-    long_date,
     local_text,
+    long_date,
     message_row,
 )
 from collectguard.evidence.models import DocumentKind, EvidenceItem
