@@ -19,8 +19,10 @@ class EvidenceUploadForm(forms.Form):
         label=_("选择文件"),
         # Formatted when the form is shown, in the visitor's language (not once at import).
         help_text=lazy(
-            lambda: _("可以上传：%(allowed)s。文件会原样保存，不会被压缩或修改。")
-            % {"allowed": ALLOWED_SUMMARY},
+            lambda: (
+                _("可以上传：%(allowed)s。文件会原样保存，不会被压缩或修改。")
+                % {"allowed": ALLOWED_SUMMARY}
+            ),
             str,
         )(),
         error_messages={
