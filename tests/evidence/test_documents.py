@@ -382,3 +382,67 @@ def test_a_200_item_list_prints_every_full_hash_as_text_with_page_numbers() -> N
     assert "第200张催收短信截图" in text and "证明对方在夜间发送威胁短信" in text
     for number, page in enumerate(pages, start=1):
         assert f"第 {number} 页 共 {len(pages)} 页" in page
+
+
+def _font_names(resources: Any, seen: set[str]) -> None:
+    """Collect the /BaseFont of every font in `resources`, following Form XObjects (the SVG
+    charts are drawn as forms with resources of their own)."""
+    resources = resources.get_object() if resources is not None else {}
+    for font in (resources.get("/Font") or {}).values():
+        seen.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    for xobject in (resources.get("/XObject") or {}).values():
+        xobject = xobject.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            _font_names(xobject.get("/Resources"), seen)
+
+
+def test_the_evidence_list_charts_print_in_the_body_font_not_two_more_faces() -> None:
+    """Issue #5: every font face is one more subset to cut and compress. The statistics
+    appendix's SVG charts used the partials' sans-serif, which added two faces (a sans CJK
+    face and DejaVu Sans) for a dozen labels; they now use the body's font."""
+    from collectguard.lib.pdf import render_pdf
+
+    days = [
+        {
+            "date": f"2026-10-{day:02d}",
+            "messages_received": day % 5,
+            "call_attempts": day % 7,
+            "calls_connected": day % 3,
+            "night_contacts": day % 2,
+            "contacts": day % 5 + day % 7,
+            "over_limit": day % 9 == 0,
+            "hours": [(day + hour) % 3 for hour in range(24)],
+        }
+        for day in range(1, 31)
+    ]
+    doc = {
+        "title": "证据目录",
+        "case_title": "测试案件",
+        "date": "2026年11月29日",
+        "date_iso": "2026-11-29",
+        "complainant": {"name": "张三"},
+        "lender": "某某消费金融有限公司",
+        "items": [
+            {
+                "no": 1,
+                "name": "催收短信截图",
+                "source": "本人手机截图",
+                "purpose": "证明夜间催收",
+                "page_range": "1",
+                "sha256": hashlib.sha256(b"item").hexdigest(),
+            }
+        ],
+        "messages": [],
+        "figures": {"messages_received": 75, "call_attempts": 90, "calls_connected": 30},
+        "stats": {"totals": {}, "senders": [], "days": days, "categories": {}},
+    }
+
+    rendered = render_pdf("pdf/evidence_list.html", {"doc": doc})
+
+    assert rendered.html.count("<svg") == 2  # both charts are drawn
+    reader = PdfReader(io.BytesIO(rendered.pdf))
+    fonts: set[str] = set()
+    for page in reader.pages:
+        _font_names(page.get("/Resources"), fonts)
+    text_faces = {name for name in fonts if "Mono" not in name}
+    assert len(text_faces) == 1, fonts
