@@ -37,6 +37,10 @@ def warm_up() -> float:
     from phonenumbers import carrier, geocoder  # noqa: F401
 
     phonenumbers.parse("+8613800138000")  # China's numbering plan, loaded on first use
+    # The analysis rules compile on first use (~0.6 s CPU): paste previews and imports need them.
+    from collectguard.intake.analysis import analyze
+
+    analyze("warm-up", sender="95555")
     # Modules the views import when first called.
     import collectguard.evidence.progress
     import collectguard.intake.progress

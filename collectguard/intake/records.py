@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 from collectguard.intake.analysis import Analysis
@@ -174,6 +174,16 @@ def analysis_fields(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+@dataclass
+class Counted:
+    """Sender summary counts grouped as `summaries.senders_refresh` groups the rows: per
+    number, the message figures, the call figures and the call attempts per China day."""
+
+    messages: dict[str, dict[str, Any]]
+    calls: dict[str, dict[str, Any]]
+    days: dict[str, dict[date, list[int]]]
+
+
 _SIGNATURE: Final = re.compile(r"【([^】\n]{1,20})】")
 
 
@@ -188,6 +198,30 @@ class SenderDelta:
     signatures: list[str] = field(default_factory=list)
     urgent: bool = False
     collection_related: bool = False
+
+    @staticmethod
+    def effect(analysis: Analysis, *, related: bool) -> tuple[Any, ...]:
+        """What `add` takes from ``analysis``, as a hashable value: two analyses with the same
+        effect change a delta the same way, and merging one again changes nothing.
+
+        >>> from collectguard.intake.analysis import analyze
+        >>> a, b = analyze("【某某金融】您已逾期"), analyze("【某某金融】您已逾期。")
+        >>> SenderDelta.effect(a, related=True) == SenderDelta.effect(b, related=True)
+        True
+        """
+        categories = frozenset(analysis.categories)
+        return (
+            categories,
+            frozenset(f.behaviour for f in analysis.findings if f.behaviour)
+            if categories
+            else frozenset(),
+            frozenset(analysis.signals),
+            bool(analysis.urgent),
+            tuple(m.group(0) for m in _SIGNATURE.finditer(analysis.body))
+            if "【" in analysis.body
+            else (),
+            related,
+        )
 
     def add(self, analysis: Analysis, *, related: bool | None = None) -> None:
         """Merge one analysed message; ``related`` is `is_collection_related` of it, if known."""

@@ -496,8 +496,10 @@ def backup_import(
     try:
         with transaction.atomic():
             # Concurrency: imports into one case take turns. The sender summaries are
-            # recounted from the rows, and an import running alongside would not see the
-            # other's uncommitted rows (PostgreSQL; SQLite writers are exclusive anyway).
+            # recounted from the rows (or, into a case without rows, counted by the importer
+            # because the case had none: `StreamOutcome.counted`), and an import running
+            # alongside would not see the other's uncommitted rows (PostgreSQL; SQLite
+            # writers are exclusive anyway).
             case_lock(case)
             batch = ImportBatch.objects.create(
                 case=case,
@@ -513,7 +515,12 @@ def backup_import(
             except BackupError as error:
                 raise BackupRejected.from_backup_error(error) from error
             _apply(batch, outcome)
-            senders_refresh(case=case, deltas=outcome.deltas, numbers=outcome.kept_numbers)
+            senders_refresh(
+                case=case,
+                deltas=outcome.deltas,
+                numbers=outcome.kept_numbers,
+                counted=outcome.counted,
+            )
             item = _keep_original(
                 case=case, user=user, fileobj=fileobj, original_name=original_name, kind=kind
             )

@@ -1,6 +1,8 @@
 """Keeping the per-sender summaries (models.Sender) in step with the messages and calls.
 
-Counts are recomputed from the rows with one grouped query per table, so they cannot drift;
+Counts are recomputed from the rows with one grouped query per table, so they cannot drift
+(the first import into a case, whose rows are all its own, passes the counts it kept while
+writing them instead: `importer.StreamOutcome.counted`);
 the analysed content (categories, signals, behaviours, signatures) is merged as unions from
 what the caller just analysed, so nobody has to re-read every message to add a few.
 """
@@ -21,7 +23,7 @@ from collectguard.intake.analysis import SIGNALS, classify_sender
 from collectguard.intake.analysis.findings import CATEGORIES, SHANGHAI
 from collectguard.intake.bulk import RowWriter
 from collectguard.intake.models import Call, Direction, Message, Sender
-from collectguard.intake.records import SenderDelta, is_collection_related
+from collectguard.intake.records import Counted, SenderDelta, is_collection_related
 
 #: "Received messages" of DESIGN.md: incoming SMS plus incoming MMS with text.
 RECEIVED: Final = Q(direction=Direction.INCOMING) & (
@@ -123,15 +125,24 @@ def senders_refresh(
     deltas: Mapping[str, SenderDelta] | None = None,
     numbers: Iterable[str] = (),
     all_senders: bool = False,
+    counted: Counted | None = None,
 ) -> None:
     """Recompute the counts of ``numbers`` and the deltas' numbers, and merge ``deltas``.
 
     Call it inside the transaction that stored the rows. ``all_senders`` refreshes every
     sender of the case (and drops summaries of numbers that no longer have any row).
+    ``counted``: the counts of all those numbers, grouped as below, when the caller knows
+    them from all their rows (an import into a case that had none); the rows are then not
+    grouped again.
     """
     deltas = deltas or {}
     wanted: set[str] | None = None if all_senders else set(numbers) | set(deltas)
     if wanted is not None and not wanted:
+        return
+    if counted is not None:
+        assert wanted is not None, "counted needs the numbers it counts"
+        narrow = len(wanted) <= _FILTER_LIMIT
+        _write(case, wanted, deltas, counted.messages, counted.calls, counted.days, narrow)
         return
     narrow = wanted is not None and len(wanted) <= _FILTER_LIMIT
 
@@ -171,13 +182,27 @@ def senders_refresh(
         .order_by()
     }
     days = call_days(case, wanted if narrow else None)
+    _write(case, wanted, deltas, message_rows, call_rows, days, narrow)
 
+
+def _write(
+    case: Case,
+    wanted: set[str] | None,
+    deltas: Mapping[str, SenderDelta],
+    message_rows: Mapping[str, dict[str, Any]],
+    call_rows: Mapping[str, dict[str, Any]],
+    days: Mapping[str, dict[date, list[int]]],
+    narrow: bool,
+) -> None:
+    """Upsert the summaries of the numbers counted (``wanted`` ones, or all) from the grouped
+    counts and ``deltas``; delete those of ``wanted`` numbers that have no row left."""
     all_numbers = set(message_rows) | set(call_rows) | set(deltas)
     if wanted is not None:
         all_numbers &= wanted | set(deltas)
     existing_qs = Sender.objects.filter(case=case)
     if narrow:
-        existing_qs = existing_qs.filter(number__in=all_numbers)
+        assert wanted is not None
+        existing_qs = existing_qs.filter(number__in=wanted)
     existing = {
         row[0]: row
         for row in existing_qs.values_list(
@@ -198,7 +223,17 @@ def senders_refresh(
         conflict=("case", "number"),
         update=_COUNT_FIELDS,
     )
-    json = writer.preparer("categories")
+    to_json = writer.preparer("categories")
+    prepared: dict[tuple[str, ...], Any] = {}
+
+    def json(values: list[str]) -> Any:
+        # Thousands of senders share a handful of lists (most of them empty): encode each once.
+        key = tuple(values)
+        text = prepared.get(key)
+        if text is None:
+            text = prepared[key] = to_json(values)
+        return text
+
     moment = writer.preparer("first_contact_at")
     rows: list[tuple[Any, ...]] = []
     for number in sorted(all_numbers):
@@ -251,8 +286,11 @@ def senders_refresh(
             )
         )
     writer.insert(rows)
-    # Numbers whose last message or call is gone have nothing left to summarise.
+    # Numbers whose last message or call is gone have nothing left to summarise; the
+    # summaries of numbers that were not counted stay as they are.
     gone = set(existing) - all_numbers
+    if wanted is not None:
+        gone &= wanted
     if gone:
         Sender.objects.filter(case=case, number__in=gone).delete()
 

@@ -165,6 +165,162 @@ def test_sender_summaries_and_kinds_match_a_fresh_classification(
         assert message.sender_kind == classify_sender(message.sender_raw).kind
 
 
+# --- sender summaries counted during a first import -----------------------------------------
+
+
+def _generated_calls(path: Path, n_calls: int, n_numbers: int, *, seed: int = 7) -> None:
+    """A synthetic call log: a few numbers calling many times a day (over the 3-connected and
+    6-attempt limits), every call type, saved contacts and none, a call from 1988 (summer time)."""
+    rng = random.Random(seed)
+    numbers = [f"1{rng.choice('3589')}{rng.randrange(10**9):09d}" for _ in range(n_numbers)]
+    numbers += ["+86 " + numbers[0], "null"]  # the same number written otherwise; hidden ID
+    start = 1_780_324_200_000
+    lines = []
+    for index in range(n_calls):
+        date_ms = start + rng.randrange(0, 5 * 86_400_000)
+        number = rng.choice(numbers)
+        duration, call_type = rng.choice([0, 0, 12, 300]), rng.randrange(1, 8)
+        if index < 40:  # one collector: 40 calls in 40 minutes, every other one answered
+            number, date_ms, duration, call_type = (
+                numbers[1],
+                start + index * 60_000,
+                30,
+                1 + index % 3,
+            )
+        if index == 0:
+            date_ms = 583_200_000_000  # 1988-06-25, while China kept summer time
+        # A number is saved as a contact (family: left out) or not, the same on every call.
+        saved = ['contact_name="(Unknown)" ', 'contact_name="妈妈" ', ""]
+        contact = saved[sum(map(ord, number)) % 3] if number != numbers[1] else ""
+        lines.append(
+            f'<call number="{number}" duration="{duration}" '
+            f'date="{date_ms}" type="{call_type}" {contact}/>'
+        )
+    body = "\n".join(lines)
+    path.write_text(
+        f"<?xml version='1.0' encoding='UTF-8'?>\n<calls count=\"{n_calls}\">\n{body}\n</calls>\n",
+        encoding="utf-8",
+    )
+
+
+def _summaries(case: Case) -> dict[str, tuple[object, ...]]:
+    return {
+        row[0]: row
+        for row in Sender.objects.filter(case=case).values_list("number", *_COUNT_FIELDS)
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["sms", "calls"])
+@pytest.mark.parametrize("keep_all", [False, True])
+def test_summaries_counted_by_a_first_import_are_what_grouping_the_rows_gives(
+    case: Case,
+    import_file: Callable[..., ImportResult],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    keep_all: bool,
+) -> None:
+    """Into a case without rows the importer counts the summaries itself (`Counted`) instead of
+    grouping the rows again: the summaries must be exactly those of the grouping."""
+    from collectguard.intake import services, summaries
+
+    calls: list[dict[str, object]] = []
+
+    def spy(**options: object) -> None:
+        calls.append(options)
+        summaries.senders_refresh(**options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services, "senders_refresh", spy)
+    path = tmp_path / f"{kind}-generated.xml"
+    if kind == "sms":
+        generate_backup(1500, path)
+    else:
+        _generated_calls(path, 1500, 60)
+    result = import_file(case, path, keep_all=keep_all)
+    assert result.messages_imported + result.calls_imported > 500
+    assert keep_all or result.left_out_messages + result.left_out_calls > 0
+    [options] = calls
+    assert options["counted"] is not None  # the shortcut was taken
+    counted = _summaries(case)
+    assert len(counted) > 20
+    # The same refresh, grouping the rows (the deltas merge again to the same unions).
+    summaries.senders_refresh(case=case, deltas=options["deltas"], numbers=options["numbers"])
+    assert _summaries(case) == counted
+    summaries.senders_refresh(case=case, all_senders=True)
+    assert _summaries(case) == counted
+    if kind == "calls":
+        figures = Sender.objects.filter(case=case)
+        assert any(s.days_over_3_connected for s in figures)
+        assert any(s.days_over_6_attempts for s in figures)
+
+
+@pytest.mark.django_db
+def test_a_second_import_and_one_with_duplicates_are_counted_from_the_rows(
+    case: Case,
+    import_file: Callable[..., ImportResult],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from collectguard.intake import services, summaries
+
+    counted: list[object] = []
+
+    def spy(**options: object) -> None:
+        counted.append(options["counted"])
+        summaries.senders_refresh(**options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services, "senders_refresh", spy)
+    calls = tmp_path / "calls.xml"
+    _generated_calls(calls, 300, 20)
+    import_file(case, calls, keep_all=True)
+    sms = tmp_path / "sms.xml"
+    generate_backup(300, sms)
+    import_file(case, sms, keep_all=True)  # the case has rows now
+    other = Case.objects.create(owner=case.owner, title="另一个案件", loan_type="consumer_finance")
+    doubled = tmp_path / "sms-doubled.xml"
+    lines = sms.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if "<sms " in line)
+    lines.insert(first, lines[first])  # the same message twice in one file
+    doubled.write_text("".join(lines), encoding="utf-8")
+    assert import_file(other, doubled, keep_all=True).duplicates_skipped == 1
+    assert counted[0] is not None and counted[1:] == [None, None]
+    grouped = _summaries(case)
+    summaries.senders_refresh(case=case, all_senders=True)
+    assert _summaries(case) == grouped
+
+
+@pytest.mark.django_db
+def test_refreshing_many_numbers_keeps_the_summaries_of_the_others(case: Case) -> None:
+    """Above the filter limit the refresh groups the whole case; summaries of numbers it was
+    not asked about must stay (they used to be deleted as if their rows were gone)."""
+    from collectguard.intake.models import Call
+    from collectguard.intake.summaries import _FILTER_LIMIT, senders_refresh
+
+    def call(number: str) -> Call:
+        return Call(
+            case=case,
+            number=number,
+            number_raw=number,
+            sender_kind="mobile",
+            call_type="missed",
+            started_at=datetime(2026, 6, 1, tzinfo=UTC),
+            source="backup",
+            dedupe_key=number,
+        )
+
+    call("13600000000").save()
+    senders_refresh(case=case, numbers=["13600000000"])
+    many = [f"1370000{i:04d}" for i in range(_FILTER_LIMIT + 1)]
+    Call.objects.bulk_create([call(number) for number in many])
+    senders_refresh(case=case, numbers=many)
+    assert Sender.objects.filter(case=case).count() == len(many) + 1
+    Call.objects.filter(case=case, number=many[0]).delete()
+    senders_refresh(case=case, numbers=many)
+    assert not Sender.objects.filter(case=case, number=many[0]).exists()
+    assert Sender.objects.filter(case=case, number="13600000000").exists()
+
+
 # --- RowWriter --------------------------------------------------------------------------------
 
 SENDER_FIELDS = ("case", "number", *_COUNT_FIELDS)
