@@ -234,6 +234,19 @@ def main() -> int:
     )
 
     distinct = len({body for body, _s, _w in backup})
+    from collectguard.intake.analysis.findings import act_date
+
+    # What analyze_messages' line memo is keyed on (with the result cache on): repeats of these
+    # are served without an analysis, so the figure depends on how templated the input is.
+    keys = {
+        (body, classify_sender(s).kind, classify_sender(s).institution_role, act_date(w))
+        for body, s, w in backup
+        if w is not None
+    }
+    print(
+        f"generated backup: {distinct:,} distinct bodies, {len(keys):,} distinct "
+        f"(body, sender kind, role, day) of {len(backup):,} messages"
+    )
     print(
         f"corpus + hold-out, {len(corpus)} distinct bodies, cache off: "
         f"{rate(corpus, args.repeat, cache_off):,.0f} messages/s"

@@ -327,3 +327,41 @@ def test_a_newly_learned_uneven_character_is_noticed() -> None:
     assert not forms.has_uneven("通讯录")
     assert "㎡".translate(forms) == "m2"
     assert forms.has_uneven("㎡") and forms.has_uneven("\u200b")
+
+
+def test_the_command_line_memo_changes_nothing(bodies: list[str]) -> None:
+    """``analyze_messages`` reuses output lines within a run (keyed on body, sender kind and role,
+    act date): every line is what a fresh analysis of that line gives, across senders whose kind
+    or role differs, days on both sides of a change in the law, naive and aware times, missing
+    dates and bodies too long to be kept; a small memo so lines are dropped and recomputed too."""
+    from collectguard.intake.management.commands.analyze_messages import (
+        analyse_line,
+        analyse_lines,
+    )
+
+    senders = ("13612345678", "13712345678", "95588", "12368", "+86 136 1234 5678", "")
+    times = (
+        "2025-12-31T12:00:00+08:00",
+        "2025-12-31T20:00:00+00:00",  # 2026-01-01 in China
+        "2026-01-02T09:00:00",
+        "2026-01-02T23:59:00+08:00",
+        "",
+    )
+    long_body = "再不还钱就联系你的家人。" * 50
+    lines = [
+        json.dumps({"sender": s, "body": b, "received_at": t}, ensure_ascii=False).encode()
+        for b in [*bodies[:40], long_body, "出门小心点。"]
+        for s in senders
+        for t in times
+    ]
+    lines = lines + lines[::-1]
+    with cache_size(0):
+        expected = [analyse_line(line) for line in lines]
+    command = "collectguard.intake.management.commands.analyze_messages.analyze"
+    with cache_size(32), mock.patch(command, wraps=analyze) as analysed:
+        memoised = list(analyse_lines(lines))
+    assert memoised == expected
+    assert analysed.call_count < len(lines) * 3 // 4  # the memo did serve repeats
+    # The law changed on 2026-01-01: a repeat on either side cites its own day's provisions.
+    assert any("PSL2012-42-1" in line for line in expected)
+    assert any("PSL-50-1" in line for line in expected)

@@ -8,6 +8,14 @@ Input lines: {"sender": "...", "body": "...", "received_at": "2026-06-01T23:40:0
 {"sender_kind", "categories", "signals", "findings": [{"category", "start", "end",
 "provisions"}]}. A line that cannot be read gives {"error": "..."} and the rest go on.
 The input is streamed: memory does not grow with the file.
+
+Collection SMS repeat templates, so with the result cache on (as shipped) one run also keeps the
+output lines it wrote, keyed on what a line depends on: the body, the sender's kind and
+institution role (the only sender facts a rule or the output reads) and the day the message
+arrived in China (which version of the law is cited). A repeat costs the JSON decoding and a
+dictionary look-up instead of an analysis and an encoding. Like the result cache it holds
+``result_cache.size`` entries (oldest dropped first) and skips bodies longer than
+``result_cache.max_body``; ``result_cache.configure(0)`` turns both off.
 """
 
 from __future__ import annotations
@@ -15,13 +23,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from collectguard.intake.analysis import analyze
-from collectguard.intake.analysis.findings import SHANGHAI
+from collectguard.intake.analysis import analyze, classify_sender, result_cache
+from collectguard.intake.analysis.findings import SHANGHAI, act_date
 
 _FLUSH_EVERY = 500
 # What ``json.dumps(obj, ensure_ascii=False)`` does, without building an encoder per call (it
@@ -33,8 +41,12 @@ def _error(message: str) -> str:
     return _dumps({"error": message})
 
 
-def analyse_line(raw: bytes) -> str:
-    """The output line (without newline) for one input line."""
+# Output lines of one run, keyed on (body, sender kind, institution role, act date).
+LineMemo = dict[tuple[str, str, str | None, date], str]
+
+
+def analyse_line(raw: bytes, memo: LineMemo | None = None) -> str:
+    """The output line (without newline) for one input line; ``memo``: see the module docstring."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -67,17 +79,33 @@ def analyse_line(raw: bytes) -> str:
             return _error(f'"received_at" is not ISO-8601: {received_at[:40]!r}')
         if when.tzinfo is None:
             when = when.replace(tzinfo=SHANGHAI)
-    result: dict[str, Any] = analyze(body, sender=sender, received_at=when).as_dict()
-    return _dumps(result)
+    if memo is None or when is None or len(body) > result_cache.max_body:
+        # Without a date the act date is today's, which could change between key and analysis.
+        return _dumps(analyze(body, sender=sender, received_at=when).as_dict())
+    info = classify_sender(sender)
+    key = (body, info.kind, info.institution_role, act_date(when))
+    line = memo.get(key)
+    if line is None:
+        result: dict[str, Any] = analyze(body, sender=sender, received_at=when).as_dict()
+        line = _dumps(result)
+        if len(memo) >= result_cache.size:
+            del memo[next(iter(memo))]
+        memo[key] = line
+    return line
 
 
 def analyse_lines(lines: Iterable[bytes]) -> Iterator[str]:
+    """Output lines for ``lines``, in order (one run: its memo lives as long as the iteration)."""
+    memo: LineMemo | None = {} if result_cache.size else None
     for raw in lines:
-        yield analyse_line(raw)
+        yield analyse_line(raw, memo)
 
 
 class Command(BaseCommand):
     help = "Analyse JSON Lines messages (sender, body, received_at) into JSON Lines findings."
+    # Reads no database and no URL: Django's system checks would import every URLconf (and
+    # with it WeasyPrint, about a second) before the first line is read.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", default="-", help="JSON Lines file, or - for stdin")
