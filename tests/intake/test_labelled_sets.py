@@ -1,0 +1,132 @@
+"""The analyser measured on the three labelled sets in tests/intake/data (docs/analysis-quality.md).
+
+* ``corpus.jsonl`` — synthetic, hand-labelled messages, apart from the rules' own examples.
+* ``holdout.jsonl`` — 150 messages written before the rules were tuned for them. Measured once
+  after tuning on the corpus only, it missed recall for false_legal_claim (0.815) and
+  visit_threat (0.842); a few of its misses showed general gaps (a regex bug, a too-coarse
+  look-behind, missing idioms) that were fixed, so it is no longer a blind test.
+* ``dev.jsonl`` — written apart from both to cover phrasings they lack (后果自负, 让你好看,
+  出门注意安全, relatives, colleagues and village committees, exposure in groups, impersonated
+  police and courts …) and as many hard negatives (lawful notices, denials, anti-fraud warnings,
+  weather and safety tips, friends' chat). Parts were written after rule changes, as fresh
+  probes of how the rules generalise.
+
+All three were read by the rule authors, so their figures are an upper bound; a blind set kept
+outside the repository is the real measure (``scripts/eval_analysis.py --blind FILE``). When a
+target is missed the assertion lists the messages concerned, for the rule authors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from collectguard.intake.analysis import CATEGORIES, SENDER_KINDS, SIGNALS
+from collectguard.intake.quality import (
+    PRECISION_TARGET,
+    RECALL_TARGET,
+    SENDER_KIND_TARGET,
+    Report,
+    evaluate,
+    load_corpus,
+)
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    name: str
+    min_rows: int
+    min_per_category: int
+    min_clean: int
+    # Sets it must share no message with.
+    apart_from: tuple[str, ...] = ()
+    # The evasions and languages the set must show (full-width digits, traditional …).
+    varied: bool = True
+
+
+SETS = {
+    "corpus": LabelledSet("corpus.jsonl", 300, 20, 80),
+    "holdout": LabelledSet("holdout.jsonl", 150, 12, 30, ("corpus.jsonl",), varied=False),
+    "dev": LabelledSet("dev.jsonl", 200, 20, 80, ("corpus.jsonl", "holdout.jsonl")),
+}
+VARIETY = {
+    "full-width digits": r"[０-９]",
+    "traditional characters": r"[訊錄們門這還錢]",
+    "pinyin substitutions": r"tong|jia|lai|pian",
+    "spaced words": r"[\u4e00-\u9fff] [\u4e00-\u9fff] ",
+    "emoji": r"[\U0001f300-\U0001faff]",
+}
+
+
+@pytest.fixture(scope="module", params=list(SETS))
+def labelled(request: pytest.FixtureRequest) -> tuple[LabelledSet, list[dict[str, Any]], Report]:
+    spec = SETS[request.param]
+    rows = load_corpus(DATA / spec.name)
+    return spec, rows, evaluate(rows)
+
+
+def test_the_set_is_big_varied_well_formed_and_new(
+    labelled: tuple[LabelledSet, list[dict[str, Any]], Report],
+) -> None:
+    spec, rows, _report = labelled
+    assert len(rows) >= spec.min_rows
+    assert len({row["id"] for row in rows}) == len(rows)
+    categories: Counter[str] = Counter()
+    for row in rows:
+        expect = row["expect"]
+        assert set(expect) == {"sender_kind", "categories", "signals"}, row["id"]
+        assert set(expect["categories"]) <= set(CATEGORIES), row["id"]
+        assert set(expect["signals"]) <= set(SIGNALS), row["id"]
+        assert expect["sender_kind"] in SENDER_KINDS, row["id"]
+        categories.update(expect["categories"])
+    assert all(categories[code] >= spec.min_per_category for code in CATEGORIES), categories
+    clean = sum(1 for row in rows if not row["expect"]["categories"])
+    assert clean >= spec.min_clean, "lawful notices, denials and ordinary messages"
+    others = {row["body"] for name in spec.apart_from for row in load_corpus(DATA / name)}
+    assert [row["id"] for row in rows if row["body"] in others] == []
+    if spec.varied:
+        bodies = [row["body"] for row in rows]
+        for what, pattern in VARIETY.items():
+            assert any(re.search(pattern, body) for body in bodies), what
+        assert any(re.fullmatch(r"[\x00-\x7f]+", body) for body in bodies), "other languages"
+
+
+def test_the_corpus_has_every_sender_kind() -> None:
+    kinds = {row["expect"]["sender_kind"] for row in load_corpus(DATA / SETS["corpus"].name)}
+    assert kinds == set(SENDER_KINDS)
+
+
+def _detail(report: Report, code: str) -> str:
+    score = report.categories[code]
+    lines = []
+    for label, ids in (("missed", score.missed), ("wrongly flagged", score.wrong)):
+        for item_id in ids:
+            info = report.rows[item_id]
+            lines.append(
+                f"{label} {item_id}: found {info['categories']} in {info['row']['body'][:50]}"
+            )
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("code", CATEGORIES)
+def test_precision_and_recall_per_category(
+    labelled: tuple[LabelledSet, list[dict[str, Any]], Report], code: str
+) -> None:
+    spec, _rows, report = labelled
+    score = report.categories[code]
+    assert score.precision >= PRECISION_TARGET and score.recall >= RECALL_TARGET, (
+        f"{spec.name} {code}: precision {score.precision:.3f}, recall {score.recall:.3f}\n"
+        + _detail(report, code)
+    )
+
+
+def test_sender_kind_accuracy(labelled: tuple[LabelledSet, list[dict[str, Any]], Report]) -> None:
+    _spec, _rows, report = labelled
+    assert report.kind_accuracy >= SENDER_KIND_TARGET, report.kind_errors
