@@ -250,6 +250,10 @@ STORAGES = {
 # Uploads: bodies over the limit are refused before they are read (RequestSizeLimitMiddleware).
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 MAX_CASE_EVIDENCE_BYTES = int(os.environ.get("MAX_CASE_EVIDENCE_BYTES", str(500 * 1024 * 1024)))
+# Phone backups this large are parsed and analysed in a forked worker process while the
+# request's process writes the rows (collectguard.intake.importer); "off" reads them in-process.
+_import_worker = os.environ.get("IMPORT_WORKER_MIN_BYTES", str(4 * 1024 * 1024))
+IMPORT_WORKER_MIN_BYTES = None if _import_worker == "off" else int(_import_worker)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o600

@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,47 @@ def _cpu_s() -> float:
     """CPU seconds of this process (user + system): on a shared machine, the honest measure."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def _children_cpu_s() -> float:
+    """CPU seconds of this process's finished children (the import's worker)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _pss_kb(pid: int | str) -> int:
+    """Proportional set size: shared pages split between the processes sharing them, so the
+    sum over a parent and its forked worker is the memory both really use."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class _MemorySampler(threading.Thread):
+    """The peak of this process's PSS plus its children's, sampled every 10 ms."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self.stop.wait(0.01):
+            children: list[str] = []
+            for task in os.listdir(f"/proc/{me}/task"):
+                try:
+                    with open(f"/proc/{me}/task/{task}/children", encoding="ascii") as listed:
+                        children.extend(listed.read().split())
+                except OSError:
+                    pass
+            total = _pss_kb(me) + sum(_pss_kb(child) for child in children)
+            self.peak_kb = max(self.peak_kb, total)
 
 
 def child_parse(path: str) -> dict[str, Any]:
@@ -155,14 +197,22 @@ def child_import(path: str, analysis: str) -> dict[str, Any]:
         analyze("您的借款已逾期，请尽快还款。", sender="13612345678")
     warm_seconds, warm_cpu = time.perf_counter() - warm_start, _cpu_s() - warm_cpu
     base_rss = _rss_mb()
-    start, cpu = time.perf_counter(), _cpu_s()
+    sampler = _MemorySampler()
+    sampler.start()
+    start, cpu, children_cpu = time.perf_counter(), _cpu_s(), _children_cpu_s()
     with open(path, "rb") as handle:
         result = backup_import(case=case, user=user, fileobj=handle, original_name=Path(path).name)
     seconds = time.perf_counter() - start
+    cpu_s, worker_cpu_s = _cpu_s() - cpu, _children_cpu_s() - children_cpu
+    sampler.stop.set()
+    sampler.join()
     return {
         "case": case.pk,
         "seconds": seconds,
-        "cpu_s": _cpu_s() - cpu,
+        "cpu_s": cpu_s,
+        "worker_cpu_s": worker_cpu_s,
+        "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "pss_peak_mb": sampler.peak_kb / 1024,
         "rules_seconds": warm_seconds,
         "rules_cpu_s": warm_cpu,
         # Carrier and region data (~100 MB) must stay unloaded during an import.
@@ -290,6 +340,15 @@ def ensure_postgres_database(url: str, name: str) -> str:
     return f"{base}/{name}"
 
 
+def _fresh(work: Path, label: str, name: str) -> dict[str, str]:
+    """Settings for another import into an empty database (SQLite: a new file; PostgreSQL:
+    the same database, a new case) with the reading worker turned off."""
+    env = {"MEDIA_ROOT": str(work / f"media-{label}-{name}"), "IMPORT_WORKER_MIN_BYTES": "off"}
+    if label == "sqlite":
+        env["SQLITE_PATH"] = str(work / f"bench-{name}.sqlite3")
+    return env
+
+
 def verdict(ok: bool) -> str:
     return "OK " if ok else "MISS"
 
@@ -370,19 +429,35 @@ def main() -> int:
                 f"[{label}] bare parse: {parse['seconds']:.2f} s, {parse['cpu_s']:.2f} CPU s "
                 f"({parse['records']:,} records, peak RSS {parse['rss_mb']:.0f} MB)"
             )
+            memory = max(imported["rss_mb"], imported["pss_peak_mb"])
             print(
                 f"[{label}] import with analysis: {imported['seconds']:.2f} s, "
-                f"{imported['cpu_s']:.2f} CPU s of this process, peak RSS "
-                f"{imported['rss_mb']:.0f} MB (before: {imported['rss_before_mb']:.0f} MB), "
+                f"{imported['cpu_s']:.2f} CPU s in this process + {imported['worker_cpu_s']:.2f} "
+                f"in its reading worker; peak RSS {imported['rss_mb']:.0f} MB "
+                f"(before: {imported['rss_before_mb']:.0f} MB), worker's peak RSS "
+                f"{imported['worker_rss_mb']:.0f} MB (mostly pages shared with this process), "
+                f"peak PSS of both together {imported['pss_peak_mb']:.0f} MB; "
                 f"{imported['messages_imported']:,} imported, {imported['left_out_messages']:,} "
                 f"left out [{verdict(imported['seconds'] <= TARGETS['import_s'])} time, "
-                f"{verdict(imported['rss_mb'] <= TARGETS['import_rss_mb'])} memory]"
+                f"{verdict(memory <= TARGETS['import_rss_mb'])} memory]"
             )
-            cpu_ratio = imported["cpu_s"] / parse["cpu_s"]
+            cpu_ratio = (imported["cpu_s"] + imported["worker_cpu_s"]) / parse["cpu_s"]
             report[label]["cpu_ratio"] = cpu_ratio
             print(
-                f"[{label}] import / parse: {ratio:.1f}x wall, {cpu_ratio:.1f}x CPU "
-                f"[{verdict(ratio <= TARGETS['import_vs_parse'])}]"
+                f"[{label}] import / parse: {ratio:.1f}x wall "
+                f"[{verdict(ratio <= TARGETS['import_vs_parse'])}], {cpu_ratio:.1f}x CPU "
+                "(both processes)"
+            )
+            single = run_child(
+                "import", str(backup), "full", env={**env, **_fresh(work, label, "single")}
+            )
+            report[label]["import_in_one_process"] = single
+            print(
+                f"[{label}] (information) the same import read in one process "
+                f"(IMPORT_WORKER_MIN_BYTES=off, as on a one-core machine): "
+                f"{single['seconds']:.2f} s, {single['cpu_s']:.2f} CPU s, "
+                f"{single['seconds'] / parse['seconds']:.1f}x parse, peak RSS "
+                f"{single['rss_mb']:.0f} MB"
             )
             cold_cpu = imported["cpu_s"] + imported["rules_cpu_s"]
             print(

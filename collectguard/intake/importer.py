@@ -12,15 +12,29 @@ One pass over the file, inside the caller's transaction:
 Memory is bounded by the batch size plus one small tally per distinct number, whatever the
 size of the file. Deleting what was inserted within the same transaction costs less than
 reading (and analysing) the file twice, and nothing left out is ever committed.
+
+A large file on a machine with two or more cores is read in a forked worker process
+(`_read_in_worker`): the worker parses, analyses and prepares the rows, this process writes
+them in its transaction as they come, so the database's work overlaps the parsing. The worker
+never touches the database; the rows, the tallies and any error come back through a pipe, and
+the result is exactly that of reading the file here (a test compares both).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import pickle
 import re
+import signal
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
@@ -58,6 +72,8 @@ SAMPLE_CHARS: Final = 60
 #: Analyses kept for reuse within one import (see `_Importer.analysed`); emptied when full.
 ANALYSIS_MEMO_SIZE: Final = 4096
 EPOCH_NAIVE: Final = datetime(1970, 1, 1)  # naive UTC, as Django stores times on SQLite
+#: The pipe from the reading worker holds this much (several batches of rows).
+PIPE_BYTES: Final = 8 * 1024 * 1024
 #: At most this many left-out numbers are listed (the counts always cover all of them).
 LEFT_OUT_LISTED: Final = 200
 # A contact the borrower saved under one of these words is kept even from the call log alone.
@@ -320,27 +336,10 @@ class _Importer:
                 tally.sent += 1
             if info.kind > tally.message_kind:
                 tally.message_kind = info.kind
+        # What the row needs from the record and its analysis; `flush` makes the row (in the
+        # process that writes it: see `_read_in_worker`).
         self.pending.append(
-            (
-                self.case_id,
-                number[:64],
-                address[:128],
-                info.kind,
-                self.incoming if incoming else self.outgoing,
-                self.mms if is_mms else self.sms,
-                box,
-                body,
-                str(EPOCH_NAIVE + timedelta(milliseconds=date_ms))
-                if self.sqlite
-                else self.when(datetime_from_ms(date_ms)),
-                date_ms,
-                self.backup,
-                self.batch_id,
-                *values,
-                is_night,
-                backup_sms_key(number, date_ms, box, is_mms, body),
-                self.created_at,
-            )
+            (number, address, info.kind, incoming, is_mms, box, body, date_ms, values, is_night)
         )
 
     def add_call(self, record: CallRecord) -> None:
@@ -373,28 +372,90 @@ class _Importer:
                 per_day[1] += connected
         self.pending_calls.append(
             (
-                self.case_id,
-                info.number[:64],
-                record.number[:128],
+                info.number,
+                record.number,
                 info.kind,
                 record.call_type,
-                self.db_time(record.date_ms),
                 record.date_ms,
                 record.duration_s,
+                is_night_hour(hour),
+            )
+        )
+
+    def message_rows(self, pending: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The `Message` rows (`MESSAGE_FIELDS`) of what `add_sms` kept."""
+        case_id, batch_id, created_at, backup = (
+            self.case_id,
+            self.batch_id,
+            self.created_at,
+            self.backup,
+        )
+        incoming_, outgoing, sms, mms = self.incoming, self.outgoing, self.sms, self.mms
+        sqlite, when = self.sqlite, self.when
+        return [
+            (
+                case_id,
+                number[:64],
+                address[:128],
+                kind,
+                incoming_ if incoming else outgoing,
+                mms if is_mms else sms,
+                box,
+                body,
+                str(EPOCH_NAIVE + timedelta(milliseconds=date_ms))
+                if sqlite
+                else when(datetime_from_ms(date_ms)),
+                date_ms,
+                backup,
+                batch_id,
+                *values,
+                is_night,
+                backup_sms_key(number, date_ms, box, is_mms, body),
+                created_at,
+            )
+            for (
+                number,
+                address,
+                kind,
+                incoming,
+                is_mms,
+                box,
+                body,
+                date_ms,
+                values,
+                is_night,
+            ) in pending
+        ]
+
+    def call_rows(self, pending: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The `Call` rows (`CALL_FIELDS`) of what `add_call` kept."""
+        return [
+            (
+                self.case_id,
+                number[:64],
+                raw[:128],
+                kind,
+                call_type,
+                self.db_time(date_ms),
+                date_ms,
+                duration_s,
                 "",
                 self.backup,
                 self.batch_id,
-                is_night_hour(hour),
-                dedupe_key("backup-call", info.number, record.date_ms, record.call_type),
+                is_night,
+                dedupe_key("backup-call", number, date_ms, call_type),
                 self.created_at,
             )
-        )
+            for number, raw, kind, call_type, date_ms, duration_s, is_night in pending
+        ]
 
     def flush(self) -> None:
         """Write what is pending; rows the case already has are skipped by the database."""
         self.records += len(self.pending) + len(self.pending_calls)
-        self.inserted_messages += self.messages.insert(self.pending)
-        self.inserted_calls += self.calls.insert(self.pending_calls)
+        if self.pending:
+            self.inserted_messages += self.messages.insert(self.message_rows(self.pending))
+        if self.pending_calls:
+            self.inserted_calls += self.calls.insert(self.call_rows(self.pending_calls))
         self.pending.clear()
         self.pending_calls.clear()
 
@@ -457,6 +518,119 @@ class _Importer:
         return {number: (m, c) for number, (m, c) in counts.items()}
 
 
+class ImportWorkerFailed(RuntimeError):
+    """The worker process reading a backup stopped without an answer (killed, out of memory)."""
+
+
+def _read(importer: _Importer, fileobj: BinaryReadable, emit: Callable[[], None]) -> None:
+    """Parse ``fileobj`` into the importer's pending rows, calling ``emit`` for each full batch
+    and once at the end."""
+    add_sms, add_call = importer.add_sms, importer.add_call
+    pending, pending_calls = importer.pending, importer.pending_calls
+    for record in parse_backup(fileobj):
+        if isinstance(record, SmsRecord):
+            add_sms(record)
+        else:
+            add_call(record)
+        if len(pending) + len(pending_calls) >= BATCH_SIZE:
+            emit()
+    emit()
+
+
+def _use_worker(fileobj: BinaryReadable) -> bool:
+    """Read in a worker process: files of at least ``IMPORT_WORKER_MIN_BYTES`` (``None``
+    turns the worker off), where ``fork`` exists and a second core can run it."""
+    threshold = settings.IMPORT_WORKER_MIN_BYTES
+    if threshold is None or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return False
+    try:
+        position = fileobj.tell()  # type: ignore[attr-defined]
+        size = fileobj.seek(0, os.SEEK_END) - position  # type: ignore[attr-defined]
+        fileobj.seek(position)  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False  # not seekable: a stream is read here
+    return bool(size >= threshold)
+
+
+def _widen(pipe_fd: int) -> None:
+    """Give the pipe room for a few batches (Linux: 64 KB by default, about a sixth of one), so
+    the worker and this process do not wake each other up for every 64 KB."""
+    for size in (PIPE_BYTES, 1024 * 1024):  # an unprivileged process may get at most 1 MB
+        with contextlib.suppress(AttributeError, OSError):
+            fcntl.fcntl(pipe_fd, fcntl.F_SETPIPE_SZ, size)
+            return
+
+
+def _read_in_worker(importer: _Importer, fileobj: BinaryReadable) -> None:
+    """`_read` in a forked child that sends the batches, then the tallies (or the error),
+    through a pipe; this process inserts each batch as it arrives.
+
+    The pipe's small buffer keeps the child at most a batch or two ahead, so memory stays
+    bounded. The child shares nothing it could damage: it never uses the database connection
+    it inherits, and leaves with ``os._exit`` (no clean-up handlers, no connection closed).
+    If this process fails while inserting, the child is killed; either way it is reaped.
+    """
+    # The rules compile on a process's first analysis: here, once, not in every child.
+    analyze("您的借款已逾期。")
+    sys.stdout.flush()  # the child must not write out a copy of anything buffered
+    sys.stderr.flush()
+    read_fd, write_fd = os.pipe()
+    _widen(write_fd)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; its work is checked through the parent
+        status = 1
+        try:
+            os.close(read_fd)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            with open(write_fd, "wb") as out:
+
+                def emit() -> None:
+                    rows = (importer.pending, importer.pending_calls)
+                    pickle.dump(("rows", rows), out, pickle.HIGHEST_PROTOCOL)
+                    out.flush()
+                    importer.pending.clear()
+                    importer.pending_calls.clear()
+
+                try:
+                    _read(importer, fileobj, emit)
+                except BaseException as error:  # everything goes to the parent
+                    try:
+                        answer = pickle.dumps(("error", error), pickle.HIGHEST_PROTOCOL)
+                    except Exception:  # an error that cannot be pickled
+                        answer = pickle.dumps(("error", RuntimeError(repr(error))))
+                    out.write(answer)
+                else:
+                    pickle.dump(("done", importer.tallies), out, pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    finished = False
+    try:
+        with open(read_fd, "rb") as answers:
+            while True:
+                try:
+                    # Our own child's answers through our own pipe: nothing untrusted.
+                    what, payload = pickle.load(answers)  # noqa: S301
+                except EOFError:
+                    raise ImportWorkerFailed("the worker stopped without an answer") from None
+                if what == "rows":
+                    importer.pending, importer.pending_calls = payload
+                    importer.flush()
+                elif what == "done":
+                    importer.tallies = payload
+                    finished = True
+                    break
+                else:
+                    raise payload
+    finally:
+        if not finished:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
 def import_stream(
     *, case: Case, batch: ImportBatch, fileobj: BinaryReadable, keep_all: bool
 ) -> StreamOutcome:
@@ -466,14 +640,10 @@ def import_stream(
     were written, and only a rollback undoes them.
     """
     importer = _Importer(case=case, batch=batch, keep_all=keep_all)
-    for record in parse_backup(fileobj):
-        if isinstance(record, SmsRecord):
-            importer.add_sms(record)
-        else:
-            importer.add_call(record)
-        if len(importer.pending) + len(importer.pending_calls) >= BATCH_SIZE:
-            importer.flush()
-    importer.flush()
+    if _use_worker(fileobj):
+        _read_in_worker(importer, fileobj)
+    else:
+        _read(importer, fileobj, importer.flush)
 
     outcome = StreamOutcome(
         duplicates_skipped=importer.records - importer.inserted_messages - importer.inserted_calls

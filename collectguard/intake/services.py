@@ -28,7 +28,7 @@ from collectguard.cases.models import Case
 from collectguard.cases.services import case_lock
 from collectguard.intake.analysis import analyze, classify_sender
 from collectguard.intake.backup import BackupError, parse_backup, sniff_kind
-from collectguard.intake.importer import StreamOutcome, import_stream
+from collectguard.intake.importer import ImportWorkerFailed, StreamOutcome, import_stream
 from collectguard.intake.models import (
     Call,
     Channel,
@@ -514,6 +514,8 @@ def backup_import(
                 outcome = import_stream(case=case, batch=batch, fileobj=fileobj, keep_all=keep_all)
             except BackupError as error:
                 raise BackupRejected.from_backup_error(error) from error
+            except ImportWorkerFailed as error:
+                raise _interrupted() from error
             _apply(batch, outcome)
             senders_refresh(
                 case=case,
@@ -543,6 +545,16 @@ def backup_import(
     return _result(batch, outcome, expected_kind)
 
 
+def _interrupted() -> BackupRejected:
+    """The process reading the file was stopped (the server ran short of memory, say)."""
+    return BackupRejected(
+        _(
+            "导入在读取文件时被中断（可能是服务器暂时资源不足）。这个文件的内容一条也没有导入，请稍后再试。"
+        ),
+        code="interrupted",
+    )
+
+
 def _forget_new_original(stored: list[str], digest: str, case: Case) -> None:
     """Remove a stored original whose database row was rolled back."""
     from django.core.files.storage import default_storage
@@ -565,6 +577,8 @@ def _rerun_keep_all(*, batch: ImportBatch, user: User | None, fileobj: IO[bytes]
             outcome = import_stream(case=locked.case, batch=locked, fileobj=fileobj, keep_all=True)
         except BackupError as error:
             raise BackupRejected.from_backup_error(error) from error
+        except ImportWorkerFailed as error:
+            raise _interrupted() from error
         # What was left out before is what this run adds; the earlier rows count as duplicates
         # of themselves, not of anything new.
         locked.messages_imported += outcome.messages_imported

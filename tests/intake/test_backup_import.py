@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
@@ -23,6 +24,17 @@ from tests.intake.conftest import CALLS_SAMPLE, SMS_SAMPLE
 
 pytestmark = pytest.mark.django_db
 Importer = Callable[..., ImportResult]
+
+
+@pytest.fixture(autouse=True, params=["in-process", "worker"])
+def reading(request: pytest.FixtureRequest, settings: Any) -> str:
+    """Every test twice: the file read in this process, and in the forked worker that large
+    files get (`importer._read_in_worker`), which the small files here get too with a zero
+    threshold."""
+    settings.IMPORT_WORKER_MIN_BYTES = None if request.param == "in-process" else 0
+    return str(request.param)
+
+
 HEAD = b"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"2\">\n"
 
 
