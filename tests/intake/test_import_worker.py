@@ -4,6 +4,7 @@ behind (tests/intake/test_backup_import.py runs every import behaviour both ways
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from collections.abc import Callable
@@ -243,3 +244,33 @@ def test_when_the_worker_is_used(
     fileobj = make(b"<smses></smses>")
     assert importer._use_worker(fileobj) is expected
     assert fileobj.read(3) == b"<sm"  # the position is left where it was
+
+
+def test_an_upload_over_the_threshold_goes_through_the_worker(
+    borrower_client: Any, case: Case, generated: Path, settings: Any, forks: list[int]
+) -> None:
+    """Through the upload page: Django hands the view a temporary file on disk (the upload is
+    larger than FILE_UPLOAD_MAX_MEMORY_SIZE), the worker reads it from the same descriptor,
+    and the original is kept whole afterwards."""
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from collectguard.evidence.models import EvidenceItem
+    from collectguard.intake.models import ImportBatch
+
+    data = generated.read_bytes()
+    settings.IMPORT_WORKER_MIN_BYTES = len(data) // 2
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = borrower_client.post(
+        f"/cases/{case.pk}/intake/import/",
+        {"file": SimpleUploadedFile("sms-generated.xml", data, "text/xml")},
+    )
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert len(forks) == 1
+    assert batch.messages_imported == Message.objects.filter(case=case).count() > 2_000
+    item = EvidenceItem.objects.get(pk=batch.evidence_item_id)
+    with default_storage.open(item.storage_key, "rb") as stored:
+        assert stored.read() == data
+    assert item.sha256 == hashlib.sha256(data).hexdigest()
+    assert _no_children_left()
