@@ -69,6 +69,13 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return pids
 
 
+@pytest.fixture
+def worker(settings: Any, forks: list[int]) -> list[int]:
+    """Every import through the worker, whatever the file's size; the pids forked."""
+    settings.IMPORT_WORKER_MIN_BYTES = 0
+    return forks
+
+
 def _no_children_left() -> bool:
     try:
         os.waitpid(-1, os.WNOHANG)
@@ -136,16 +143,15 @@ def test_the_worker_stores_exactly_what_reading_in_process_stores(
 
 
 def test_a_file_that_breaks_in_the_worker_imports_nothing_and_says_where(
-    borrower: User, case: Case, generated: Path, tmp_path: Path, settings: Any, forks: list[int]
+    borrower: User, case: Case, generated: Path, tmp_path: Path, worker: list[int]
 ) -> None:
-    settings.IMPORT_WORKER_MIN_BYTES = 0
     data = generated.read_bytes()
     broken = tmp_path / "broken.xml"
     broken.write_bytes(data[: len(data) * 3 // 4])  # after two batches were written
     with pytest.raises(BackupRejected) as caught:
         _import(borrower, case, broken)
     assert caught.value.line is not None and caught.value.line > 2_000
-    assert len(forks) == 1
+    assert len(worker) == 1
     assert not Message.objects.exists() and not Sender.objects.exists()
     assert _no_children_left()
 
@@ -154,11 +160,9 @@ def test_a_failing_insert_stops_and_reaps_the_worker(
     borrower: User,
     case: Case,
     generated: Path,
-    settings: Any,
-    forks: list[int],
+    worker: list[int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    settings.IMPORT_WORKER_MIN_BYTES = 0
     real_insert = RowWriter.insert
     calls = []
 
@@ -171,7 +175,7 @@ def test_a_failing_insert_stops_and_reaps_the_worker(
     monkeypatch.setattr(RowWriter, "insert", failing_insert)
     with pytest.raises(RuntimeError, match="disk full"):
         _import(borrower, case, generated)
-    assert len(forks) == 1
+    assert len(worker) == 1
     assert not Message.objects.exists()
     assert _no_children_left()
 
@@ -180,11 +184,9 @@ def test_a_worker_that_dies_fails_the_import_and_keeps_nothing(
     borrower: User,
     case: Case,
     generated: Path,
-    settings: Any,
-    forks: list[int],
+    worker: list[int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    settings.IMPORT_WORKER_MIN_BYTES = 0
     parent = os.getpid()
     real_clock = importer.china_clock
     seen: list[int] = []
@@ -201,7 +203,7 @@ def test_a_worker_that_dies_fails_the_import_and_keeps_nothing(
         _import(borrower, case, generated)
     assert caught.value.code == "interrupted"
     assert "一条也没有导入" in str(caught.value)
-    assert len(forks) == 1
+    assert len(worker) == 1
     assert not Message.objects.exists() and not Sender.objects.exists()
     assert _no_children_left()
 
