@@ -11,11 +11,21 @@ DejaVu baseline is the same rendered HTML with every non-ASCII text run replaced
 pseudo-words about as wide, the Chinese strings of pdf.css overridden and DejaVu Serif forced,
 so it measures layout and PDF writing without CJK fonts.
 
+The evidence list's texts are realistic by default: item names, sources and purposes drawn from
+the vocabulary of real lists ("催收短信截图", "通话录音", "证明对方在夜间多次致电"…), the appendix
+quoting collection messages like those in samples/, and people's names with rare characters
+(吉𠮷, 龘, 堃…) in some items so that uncommon glyphs stay in the font subset. That is a few
+hundred distinct characters, like a real case. ``--worst-case`` draws every text from the 3 755
+characters of GB2312 level 1 instead (until 2026-11-29 the only mode): ~3 500 distinct
+characters, a 1.7 MB font subset whose HarfBuzz subsetting and zlib compression take ~0.2
+CPU s more. The script prints the number of distinct characters.
+
 Each figure is the median over the runs after one warm-up render (fonts opened, caches filled,
-as in a long-lived worker): wall-clock seconds, and the CPU seconds of this process, which
+as in a long-lived worker; the renders share one FontConfiguration, as collectguard.lib.pdf's
+renders in one thread do): wall-clock seconds, and the CPU seconds of this process, which
 stay meaningful when other processes share the machine.
 
-    .venv/bin/python scripts/bench_documents.py --runs 5
+    .venv/bin/python scripts/bench_documents.py --runs 5 [--worst-case]
 """
 
 from __future__ import annotations
@@ -66,6 +76,112 @@ class Text:
 
     def __call__(self, length: int) -> str:
         return "".join(self.pick.choices(self.pool, k=length))
+
+
+# The vocabulary of real evidence lists (see the module docstring).
+ITEM_NAMES = [
+    "{date}催收短信截图",
+    "{date}通话录音（{clock}，{minutes}分钟）",
+    "{date}微信聊天记录截图",
+    "{date}夜间来电记录截图",
+    "{person}收到的催收短信截图",
+    "{person}接到催收电话的通话录音",
+    "催收人员冒充法院发来的短信截图",
+    "借款App内的逾期催收通知截图",
+    "对方发来的所谓“律师函”照片",
+    "借款合同及还款计划表（{contract}）",
+    "{date}还款记录截图",
+    "运营商通话详单（{month}月）",
+]
+ITEM_SOURCES = [
+    "本人手机截图",
+    "本人手机通话录音",
+    "本人微信聊天记录",
+    "{person}提供",
+    "借款App页面截图",
+    "运营商营业厅打印",
+    "银行转账记录",
+    "邮寄信件原件",
+]
+ITEM_PURPOSES = [
+    "证明对方在夜间多次致电",
+    "证明催收人员冒充公检法人员",
+    "证明对方联系我的家人、同事等第三人",
+    "证明对方威胁上门",
+    "证明对方以恐吓、辱骂的方式催收",
+    "证明欠款金额、合同编号及逾期日期",
+    "证明同一号码单日呼叫超过6次",
+    "证明对方向第三人泄露我的欠款信息",
+    "证明催收人员虚构或夸大法律后果",
+    "证明我曾多次申请协商还款，对方拒绝沟通",
+    "",
+]
+RELATIONS = ["母亲", "父亲", "妻子", "同事", "单位领导", "朋友", "表哥"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+# Rare given-name characters: all but 淼 are outside GB2312 (GBK or later), 𠮷 outside the BMP.
+GIVEN_NAMES = ["吉𠮷", "龘", "堃", "喆", "燊", "赟", "犇", "淼", "珺", "玥", "昇", "翀", "旻", "昉"]
+CATEGORIES = [
+    "恐吓、威胁人身安全",
+    "威胁上门",
+    "冒充公检法或监管部门",
+    "联系或威胁联系家人、同事等第三人",
+    "虚构或夸大法律后果",
+    "夜间催收",
+    "辱骂、侮辱",
+]
+
+
+def realistic_evidence_texts(pick: random.Random, items: int, messages: int) -> dict[str, Any]:
+    """Names, sources, purposes and message texts as real evidence lists have them."""
+
+    def fill(template: str) -> str:
+        day = pick.randint(1, 30)
+        return template.format(
+            date=f"2026年{pick.choice((9, 10, 11))}月{day}日",
+            clock=f"{pick.choice((22, 23, 0, 1, 7))}:{pick.randint(0, 59):02d}",
+            minutes=pick.randint(1, 12),
+            person=f"{pick.choice(RELATIONS)}{pick.choice(SURNAMES)}{pick.choice(GIVEN_NAMES)}",
+            contract=f"XF2025112{pick.randint(0, 9):04d}",
+            month=pick.choice((9, 10, 11)),
+        )
+
+    return {
+        "items": [
+            {
+                "name": fill(pick.choice(ITEM_NAMES)),
+                "source": fill(pick.choice(ITEM_SOURCES)),
+                "purpose": pick.choice(ITEM_PURPOSES),
+                "kind": pick.choice(("截图", "录音", "文件", "照片")),
+            }
+            for _ in range(items)
+        ],
+        "messages": [
+            {
+                "body": MESSAGES[n % len(MESSAGES)],
+                "categories": [pick.choice(CATEGORIES)],
+                "label": pick.choice(CATEGORIES),
+            }
+            for n in range(messages)
+        ],
+    }
+
+
+def worst_case_evidence_texts(text: Text, items: int, messages: int) -> dict[str, Any]:
+    """Every text drawn at random from GB2312 level 1: ~3 500 distinct characters."""
+    return {
+        "items": [
+            {
+                "name": text(10),
+                "source": text(8),
+                "purpose": text(text.pick.randint(12, 24)),
+                "kind": text(4),
+            }
+            for _ in range(items)
+        ],
+        "messages": [
+            {"body": text(50), "categories": [text(6)], "label": text(6)} for _ in range(messages)
+        ],
+    }
 
 
 MESSAGES = [
@@ -157,8 +273,14 @@ def letter_variables(text: Text) -> dict[str, Any]:
     }
 
 
-def evidence_variables(text: Text, *, items: int = 200, messages: int = 40) -> dict[str, Any]:
+def evidence_variables(
+    text: Text, *, items: int = 200, messages: int = 40, worst_case: bool = False
+) -> dict[str, Any]:
     """An evidence list shaped like documents.build_evidence_list's output."""
+    if worst_case:
+        texts = worst_case_evidence_texts(text, items, messages)
+    else:
+        texts = realistic_evidence_texts(text.pick, items, messages)
     days = [
         {
             "date": f"2026-10-{day:02d}",
@@ -174,7 +296,7 @@ def evidence_variables(text: Text, *, items: int = 200, messages: int = 40) -> d
     ]
     return {
         "title": "证据目录",
-        "case_title": text(8),
+        "case_title": text(8) if worst_case else "张三与某某消费金融的催收纠纷",
         "date": "2026年11月29日",
         "date_iso": "2026-11-29",
         "complainant": {"name": "张三", "phone": "", "address": ""},
@@ -184,10 +306,7 @@ def evidence_variables(text: Text, *, items: int = 200, messages: int = 40) -> d
             {
                 "no": n,
                 "anchor": f"item-{n}",
-                "name": text(10),
-                "source": text(8),
-                "purpose": text(text.pick.randint(12, 24)),
-                "kind": text(4),
+                **texts["items"][n - 1],
                 "type": "PNG",
                 "file_name": f"IMG_{n:04d}.png",
                 "size": 200_000 + n,
@@ -202,9 +321,9 @@ def evidence_variables(text: Text, *, items: int = 200, messages: int = 40) -> d
             {
                 "time": f"2026-10-{1 + n % 28:02d} 2{n % 4}:10",
                 "sender": f"1651234{n:04d}",
-                "body": text(50),
-                "categories": [text(6)],
-                "findings": [{"label": text(6), "provisions": ["PSL-50-5"]}],
+                "body": texts["messages"][n]["body"],
+                "categories": texts["messages"][n]["categories"],
+                "findings": [{"label": texts["messages"][n]["label"], "provisions": ["PSL-50-5"]}],
                 "evidence": [n + 1],
             }
             for n in range(messages)
@@ -291,6 +410,11 @@ class FallbackCounter(logging.Handler):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--worst-case",
+        action="store_true",
+        help="evidence list texts drawn from 3 755 characters instead of a realistic vocabulary",
+    )
     args = parser.parse_args()
 
     import django
@@ -308,11 +432,18 @@ def main() -> None:
     support = font_support()
     print(f"HarfBuzz subsetting: {'yes' if support.harfbuzz_subset else 'NO (fontTools)'}")
     print(f"CJK fonts: {', '.join(support.cjk_families) or 'none'}")
-    print(f"runs per figure: {args.runs} (after one warm-up)\n")
+    print(f"runs per figure: {args.runs} (after one warm-up)")
 
     with translation.override("zh-hans"):
         letter = letter_variables(Text(1))
-    evidence = evidence_variables(Text(2))
+    evidence = evidence_variables(Text(2), worst_case=args.worst_case)
+    hanzi = {
+        char
+        for char in render_html("pdf/evidence_list.html", {"doc": evidence})
+        if char >= "\u3400"
+    }
+    mode = "worst case (GB2312 level 1)" if args.worst_case else "realistic vocabulary"
+    print(f"evidence list texts: {mode}, {len(hanzi)} distinct CJK characters\n")
 
     def render(template: str, variables: dict[str, Any], latin: bool) -> Callable[[], Any]:
         html = render_html(template, {"doc": variables})

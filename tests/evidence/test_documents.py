@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import http.server
 import io
+import re
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -446,3 +447,85 @@ def test_the_evidence_list_charts_print_in_the_body_font_not_two_more_faces() ->
         _font_names(page.get("/Resources"), fonts)
     text_faces = {name for name in fonts if "Mono" not in name}
     assert len(text_faces) == 1, fonts
+
+
+def _evidence_doc(items: list[dict[str, Any]], messages: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "title": "证据目录",
+        "case_title": "测试案件",
+        "date": "2026年11月29日",
+        "date_iso": "2026-11-29",
+        "complainant": {"name": "张三"},
+        "lender": "某某消费金融有限公司",
+        "items": items,
+        "messages": messages,
+        "figures": {},
+    }
+
+
+def test_each_item_prints_three_lines_broken_by_newlines_not_br_elements() -> None:
+    """Issue #5: a <br> is one more element to style and one more inline box on each line;
+    the item's lines are newlines kept by `white-space: pre-line` instead (half the layout
+    time of the 200-item list). The hash span stays the entry's only child element."""
+    from collectguard.lib.pdf import render_pdf
+
+    items = [
+        {
+            "no": n,
+            "name": f"第{n}张催收短信截图",
+            "source": "本人手机截图",
+            "purpose": "证明对方在夜间发送威胁短信" if n == 1 else "",
+            "page_range": str(n),
+            "sha256": hashlib.sha256(f"item {n}".encode()).hexdigest(),
+        }
+        for n in (1, 2)
+    ]
+
+    rendered = render_pdf("pdf/evidence_list.html", {"doc": _evidence_doc(items, [])})
+
+    entries = re.findall(r'<div class="evidence-item">(.*?)</div>', rendered.html, re.S)
+    assert len(entries) == 2
+    for entry in entries:
+        assert re.findall(r"<(\w+)", entry) == ["span"]
+    lines = [
+        line.strip()
+        for line in PdfReader(io.BytesIO(rendered.pdf)).pages[0].extract_text().splitlines()
+    ]
+    for item, purpose in zip(items, ["证明对方在夜间发送威胁短信", "—"], strict=True):
+        first = lines.index(
+            f"{item['no']}．{item['name']}\u3000证据来源：本人手机截图\u3000页码：{item['no']}"
+        )
+        assert lines[first + 1 : first + 3] == [
+            f"证明目的：{purpose}",
+            f"SHA-256：{item['sha256']}",
+        ]
+
+
+def test_a_line_break_in_a_message_body_prints_as_a_line_break() -> None:
+    """The appendix quotes messages as received; with `pre-line` a multi-line message (MMS
+    parts are joined with newlines) keeps its lines instead of running them together."""
+    from collectguard.lib.pdf import render_pdf
+
+    message = {
+        "time": "2026-10-01 23:10",
+        "sender": "16512340000",
+        "body": "张先生，今晚再不还款\n我们就上门",
+        "categories": ["威胁上门"],
+        "findings": [],
+        "evidence": [],
+    }
+    item = {
+        "no": 1,
+        "name": "催收短信截图",
+        "source": "本人手机截图",
+        "purpose": "证明对方威胁上门",
+        "page_range": "1",
+        "sha256": hashlib.sha256(b"item").hexdigest(),
+    }
+
+    rendered = render_pdf("pdf/evidence_list.html", {"doc": _evidence_doc([item], [message])})
+
+    pages = PdfReader(io.BytesIO(rendered.pdf)).pages
+    lines = [line.strip() for page in pages for line in (page.extract_text() or "").splitlines()]
+    start = lines.index("张先生，今晚再不还款")
+    assert lines[start + 1 : start + 3] == ["我们就上门", "问题及可能违反的规定：威胁上门"]
