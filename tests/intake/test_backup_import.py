@@ -115,6 +115,33 @@ def test_an_overlapping_export_skips_what_is_already_there(
     assert Message.objects.count() == 2
 
 
+def test_a_record_repeated_within_one_file_is_stored_once(
+    case: Case, import_file: Importer, tmp_path: Path
+) -> None:
+    # A first import (on PostgreSQL: copied straight into the table, duplicates dropped by
+    # the importer) and a later one (duplicates skipped by the database) alike.
+    repeated = _sms("13612345678", 1780328400000, "今天还款")
+    first = _write(tmp_path, "a.xml", HEAD + repeated + repeated + b"</smses>")
+    result = import_file(case, first)
+    assert (result.messages_imported, result.duplicates_skipped) == (1, 1)
+    later = _sms("13612345678", 1780329900000, "别装死，回电话，欠款今天处理")
+    second = _write(tmp_path, "b.xml", HEAD + later + repeated + later + b"</smses>")
+    result = import_file(case, second)
+    assert (result.messages_imported, result.duplicates_skipped) == (1, 2)
+    assert Message.objects.count() == 2
+    calls = (
+        b"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<calls count=\"2\">\n"
+        + (
+            b'  <call number="13612345678" duration="30" date="1780328400000" type="1" '
+            b'presentation="1" readable_date="x" contact_name="(Unknown)" />\n'
+        )
+        * 2
+        + b"</calls>\n"
+    )
+    result = import_file(case, _write(tmp_path, "c.xml", calls))
+    assert (result.calls_imported, result.duplicates_skipped) == (1, 1)
+
+
 def test_keep_all_imports_what_was_left_out_from_the_stored_original(
     case: Case, import_file: Importer, borrower: User
 ) -> None:

@@ -163,16 +163,16 @@ def test_a_failing_insert_stops_and_reaps_the_worker(
     worker: list[int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real_insert = RowWriter.insert
+    real_write = importer._Importer._write
     calls = []
 
-    def failing_insert(self: RowWriter, rows: Any) -> int:
+    def failing_write(self: Any, writer: RowWriter, rows: Any, key: int) -> int:
         calls.append(len(rows))
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real_insert(self, rows)
+        return real_write(self, writer, rows, key)
 
-    monkeypatch.setattr(RowWriter, "insert", failing_insert)
+    monkeypatch.setattr(importer._Importer, "_write", failing_write)
     with pytest.raises(RuntimeError, match="disk full"):
         _import(borrower, case, generated)
     assert len(worker) == 1
