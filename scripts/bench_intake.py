@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -85,28 +84,6 @@ def _pss_kb(pid: int | str) -> int:
     except OSError:
         pass
     return 0
-
-
-class _MemorySampler(threading.Thread):
-    """The peak of this process's PSS plus its children's, sampled every 10 ms."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak_kb = 0
-        self.stop = threading.Event()
-
-    def run(self) -> None:
-        me = os.getpid()
-        while not self.stop.wait(0.01):
-            children: list[str] = []
-            for task in os.listdir(f"/proc/{me}/task"):
-                try:
-                    with open(f"/proc/{me}/task/{task}/children", encoding="ascii") as listed:
-                        children.extend(listed.read().split())
-                except OSError:
-                    pass
-            total = _pss_kb(me) + sum(_pss_kb(child) for child in children)
-            self.peak_kb = max(self.peak_kb, total)
 
 
 def child_parse(path: str) -> dict[str, Any]:
@@ -163,7 +140,7 @@ def child_import(path: str, analysis: str) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     # No password: hashing one with Argon2 takes ~100 MB for a moment, which would show as the
     # import's peak RSS. The pages child logs in with force_login.
-    user = User.objects.create_user("bench")
+    user = User.objects.create_user(f"bench-{os.getpid()}")  # several runs share PostgreSQL
     case = Case.objects.create(owner=user, title="bench", loan_type="consumer_finance")
     if analysis == "none":
         # Information only: the pipeline's own cost, with the analyser and the sender
@@ -197,22 +174,17 @@ def child_import(path: str, analysis: str) -> dict[str, Any]:
         analyze("您的借款已逾期，请尽快还款。", sender="13612345678")
     warm_seconds, warm_cpu = time.perf_counter() - warm_start, _cpu_s() - warm_cpu
     base_rss = _rss_mb()
-    sampler = _MemorySampler()
-    sampler.start()
     start, cpu, children_cpu = time.perf_counter(), _cpu_s(), _children_cpu_s()
     with open(path, "rb") as handle:
         result = backup_import(case=case, user=user, fileobj=handle, original_name=Path(path).name)
     seconds = time.perf_counter() - start
     cpu_s, worker_cpu_s = _cpu_s() - cpu, _children_cpu_s() - children_cpu
-    sampler.stop.set()
-    sampler.join()
     return {
         "case": case.pk,
         "seconds": seconds,
         "cpu_s": cpu_s,
         "worker_cpu_s": worker_cpu_s,
         "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-        "pss_peak_mb": sampler.peak_kb / 1024,
         "rules_seconds": warm_seconds,
         "rules_cpu_s": warm_cpu,
         # Carrier and region data (~100 MB) must stay unloaded during an import.
@@ -233,11 +205,11 @@ def child_pages(case_id: int, repeat: int) -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from collectguard.accounts.models import User
+    from collectguard.cases.models import Case
     from collectguard.intake.models import Message
 
     client = Client()
-    client.force_login(User.objects.get(username="bench"))
+    client.force_login(Case.objects.get(pk=case_id).owner)
     pages = {
         "case_page": f"/cases/{case_id}/",
         "intake_overview": f"/cases/{case_id}/intake/",
@@ -267,18 +239,48 @@ def child_pages(case_id: int, repeat: int) -> dict[str, Any]:
 # --- orchestration --------------------------------------------------------------------------
 
 
-def run_child(mode: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
-    done = subprocess.run(
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        found.append(parent)
+        try:
+            for task in os.listdir(f"/proc/{parent}/task"):
+                with open(f"/proc/{parent}/task/{task}/children", encoding="ascii") as listed:
+                    todo.extend(int(child) for child in listed.read().split())
+        except OSError:
+            pass
+    return found
+
+
+def run_child(
+    mode: str, *args: str, env: dict[str, str] | None = None, sample_memory: bool = False
+) -> dict[str, Any]:
+    """Run a child of this script; with ``sample_memory``, sample from out here (no load on
+    the child's own interpreter) the PSS of the child and its descendants every 50 ms: the
+    import's worker shares most pages with the child, and PSS splits them between the two,
+    so the sum is the memory both really use."""
+    with subprocess.Popen(
         [PYTHON, __file__, "--child", mode, *args],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
         env={**os.environ, **(env or {})},
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{mode} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    ) as child:
+        peak_kb = 0
+        if sample_memory:
+            while child.poll() is None:
+                total = sum(_pss_kb(pid) for pid in _descendants(child.pid))
+                peak_kb = max(peak_kb, total)
+                time.sleep(0.05)
+        stdout, stderr = child.communicate()
+    if child.returncode != 0:
+        raise RuntimeError(f"{mode} failed:\n{stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    if sample_memory:
+        result["pss_peak_mb"] = peak_kb / 1024
+    return result
 
 
 def analyze_command(path: Path, limit: int, workdir: Path) -> dict[str, Any]:
@@ -422,7 +424,7 @@ def main() -> int:
             if label == "sqlite":
                 env["DATABASE_URL"] = ""
             parse = run_child("parse", str(backup), env=env)
-            imported = run_child("import", str(backup), "full", env=env)
+            imported = run_child("import", str(backup), "full", env=env, sample_memory=True)
             ratio = imported["seconds"] / parse["seconds"]
             report[label] = {"parse": parse, "import": imported, "ratio": ratio}
             print(
@@ -449,7 +451,11 @@ def main() -> int:
                 "(both processes)"
             )
             single = run_child(
-                "import", str(backup), "full", env={**env, **_fresh(work, label, "single")}
+                "import",
+                str(backup),
+                "full",
+                env={**env, **_fresh(work, label, "single")},
+                sample_memory=True,
             )
             report[label]["import_in_one_process"] = single
             print(
@@ -457,7 +463,7 @@ def main() -> int:
                 f"(IMPORT_WORKER_MIN_BYTES=off, as on a one-core machine): "
                 f"{single['seconds']:.2f} s, {single['cpu_s']:.2f} CPU s, "
                 f"{single['seconds'] / parse['seconds']:.1f}x parse, peak RSS "
-                f"{single['rss_mb']:.0f} MB"
+                f"{single['rss_mb']:.0f} MB, peak PSS {single['pss_peak_mb']:.0f} MB"
             )
             cold_cpu = imported["cpu_s"] + imported["rules_cpu_s"]
             print(
