@@ -42,6 +42,26 @@ def test_it_keeps_the_brackets_of_an_sms_signature() -> None:
     assert normalize("【农业银行】您好").text == "【农业银行】您好"
 
 
+def test_it_keeps_the_at_sign_of_a_group_chat_mention() -> None:
+    # "@" names people in a group chat (发朋友圈并@了你的亲戚, @所有人): dropping it would glue
+    # the mention to the words around it and hide who is being told.
+    assert normalize("发朋友圈并@了你所有的亲戚").text == "发朋友圈并@了你所有的亲戚"
+    assert normalize("群里＠所有人").text == "群里@所有人"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("家/人/朋/友", "家人朋友"),
+        ("同_事和领_导", "同事和领导"),
+        ("拉圾东西", "垃圾东西"),
+        ("欠钱不还的gou", "欠钱不还的狗"),
+    ],
+)
+def test_it_reads_other_evasions(body: str, expected: str) -> None:
+    assert normalize(body).text == expected
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [

@@ -56,6 +56,23 @@ def test_each_counter_example_stays_out_of_the_category(
         ("We know where you live. Pay today or you will regret it.", {"intimidation"}),
         ("Our field agents will come to your home tomorrow.", {"visit_threat"}),
         ("We will never contact your family or employer.", set()),
+        # A denial inside the words a rule reads still denies (…我们不会去找她).
+        ("你妈那边你放心，我们不会去找她。", set()),
+        ("你的欠款信息我们不会告诉你的家人。", set()),
+        ("你家人的电话我们不会打。", set()),
+        # A conditional that a 但 separates from the denial no longer turns it into a threat.
+        ("如果您家人问起，您可以告诉他们我们是正规机构，但我们不会主动联系他们。", set()),
+        ("只要您按时还款，我们就不会联系您的家人。", {"third_party"}),
+        # "@" mentions in a group chat reach third parties.
+        ("你欠钱的事我们已经发朋友圈并@了你所有的亲戚。", {"privacy_disclosure", "third_party"}),
+        ("周五公司聚餐，@所有人 记得报名。", set()),
+        # Broadcasting to a whole contact list in English, with an insult.
+        (
+            "Pay today or every contact in your phone gets a message saying you are a scammer.",
+            {"third_party", "privacy_disclosure", "insult"},
+        ),
+        # Threats of arrest or detention are intimidation as well as a false legal claim.
+        ("你已被立案，逾期将依法拘传。", {"false_legal_claim", "intimidation"}),
     ],
 )
 def test_general_constructions(body: str, expected: set[str]) -> None:
