@@ -9,9 +9,12 @@ Prints messages per second of CPU time (one core) for:
 * the distinct bodies of the labelled corpus and hold-out set, result cache off;
 * the bodies of a generated phone backup (``backup_fixtures.generate_backup``, parsed with
   ``backup.parse_backup``, as the importer sees them), result cache off and on;
-* the same backup messages as JSON Lines through ``manage.py analyze_messages`` in a child
-  process (its CPU time, less that of a run on one message per sender kind: Django start-up,
-  rule compiling, phonenumbers' geocoder), with the result cache as shipped and turned off;
+* the same backup messages as JSON Lines through ``analyze_messages``: in this process (the
+  command's ``analyse_lines``, sender classification caches emptied before each run so every
+  number is seen for the first time, as in a fresh command) and in a child process running
+  ``manage.py analyze_messages`` (its CPU time, less that of a run on one message per sender
+  kind: Django start-up, rule compiling, phonenumbers' geocoder), with the result cache as
+  shipped and turned off;
 
 and the time of the first call in a fresh process (loading the data, compiling the rules), for a
 bank number and for a mobile (which also loads phonenumbers' 19 MB geocoder), both as this
@@ -132,13 +135,7 @@ def command_rate(items: Sequence[Item], repeat: int, *, cache: bool) -> float:
     with tempfile.TemporaryDirectory() as directory:
         full = Path(directory) / "messages.jsonl"
         few = Path(directory) / "few.jsonl"
-        lines = [
-            json.dumps(
-                {"sender": sender, "body": body, "received_at": when.isoformat() if when else ""},
-                ensure_ascii=False,
-            )
-            for body, sender, when in items
-        ]
+        lines = json_lines(items)
         first_of_kind: dict[str, str] = {}
         for line, (_body, sender, _when) in zip(lines, items, strict=True):
             first_of_kind.setdefault(classify_sender(sender).kind, line)
@@ -153,6 +150,41 @@ def command_rate(items: Sequence[Item], repeat: int, *, cache: bool) -> float:
         startup = min(child_cpu(argv(few)) for _ in range(repeat))
         best = min(child_cpu(argv(full)) for _ in range(repeat))
     return (len(items) - len(first_of_kind)) / max(best - startup, 1e-9)
+
+
+def json_lines(items: Sequence[Item]) -> list[str]:
+    return [
+        json.dumps(
+            {"sender": sender, "body": body, "received_at": when.isoformat() if when else ""},
+            ensure_ascii=False,
+        )
+        for body, sender, when in items
+    ]
+
+
+def command_in_process_rate(items: Sequence[Item], repeat: int, *, cache: bool) -> float:
+    """Messages per CPU second through the command's ``analyse_lines`` in this process (best run).
+
+    Before each run the result cache is set, the plan memo emptied and the sender caches too:
+    a fresh ``analyze_messages`` classifies each number on first sight.
+    """
+    from collectguard.intake.analysis import result_cache
+    from collectguard.intake.analysis.findings import _compiled
+    from collectguard.intake.analysis.senders import _classify_number, classify_sender
+    from collectguard.intake.management.commands.analyze_messages import analyse_lines
+
+    lines = [line.encode("utf-8") for line in json_lines(items)]
+    best = float("inf")
+    for _ in range(repeat):
+        result_cache.configure(result_cache.DEFAULT_SIZE if cache else 0)
+        _compiled().plans.clear()
+        classify_sender.cache_clear()
+        _classify_number.cache_clear()
+        started = time.process_time()
+        for _line in analyse_lines(lines):
+            pass
+        best = min(best, time.process_time() - started)
+    return len(lines) / best
 
 
 def calibration_ms() -> float:
@@ -259,6 +291,13 @@ def main() -> int:
         f"generated backup, {len(backup)} messages, cache on (emptied before each run): "
         f"{rate(backup, args.repeat, cache_on):,.0f} messages/s"
     )
+    for cache in (False, True):
+        print(
+            f"analyze_messages in this process (analyse_lines), the {len(backup)} backup "
+            f"messages, cache {'on' if cache else 'off'}: "
+            f"{command_in_process_rate(backup, args.repeat, cache=cache):,.0f} messages/s "
+            "(every sender seen for the first time)"
+        )
     if not args.skip_command:
         for cache in (False, True):
             print(

@@ -20,8 +20,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectguard.intake.analysis import Analysis, Finding, analyze, result_cache
-from collectguard.intake.analysis.findings import _compiled, _core, _necessary_clauses
+from collectguard.intake.analysis import (
+    Analysis,
+    Finding,
+    analyze,
+    classify_sender,
+    normalize_number,
+    result_cache,
+)
+from collectguard.intake.analysis.findings import (
+    _compiled,
+    _core,
+    _necessary_clauses,
+    analysis_json,
+)
 from collectguard.intake.analysis.normalize import normalize_for_matching
 from collectguard.legal.reference import rules_data
 
@@ -357,11 +369,94 @@ def test_the_command_line_memo_changes_nothing(bodies: list[str]) -> None:
     lines = lines + lines[::-1]
     with cache_size(0):
         expected = [analyse_line(line) for line in lines]
-    command = "collectguard.intake.management.commands.analyze_messages.analyze"
-    with cache_size(32), mock.patch(command, wraps=analyze) as analysed:
+    command = "collectguard.intake.management.commands.analyze_messages.analysis_json"
+    with cache_size(32), mock.patch(command, wraps=analysis_json) as analysed:
         memoised = list(analyse_lines(lines))
     assert memoised == expected
-    assert analysed.call_count < len(lines) * 3 // 4  # the memo did serve repeats
+    assert 0 < analysed.call_count < len(lines) * 3 // 4  # the memo did serve repeats
     # The law changed on 2026-01-01: a repeat on either side cites its own day's provisions.
     assert any("PSL2012-42-1" in line for line in expected)
     assert any("PSL-50-1" in line for line in expected)
+
+
+def test_the_json_line_is_what_json_dumps_gives_for_as_dict(bodies: list[str]) -> None:
+    """``analysis_json`` (what ``analyze_messages`` writes) puts the line together from pieces
+    encoded once; it must be byte for byte ``json.dumps(analyze(...).as_dict())``, for every
+    sender kind and role, on both sides of a change in the law, with and without the cache."""
+    senders = ("13612345678", "95588", "12368", "+852 1234 5678", "10690001234567", "")
+    times = (
+        None,
+        datetime(2025, 12, 31, 12, 0, tzinfo=CHINA),
+        datetime(2025, 12, 31, 20, 0, tzinfo=timezone(timedelta(0))),  # 2026-01-01 in China
+        datetime(2026, 6, 1, 10, 0),
+    )
+    extra = ['引号"和\\反斜杠\n换行 再不还钱就联系你的家人', "出门小心点。", ""]
+    with_findings = 0
+    for size in (0, 64):
+        with cache_size(size):
+            for index, body in enumerate([*bodies, *extra]):
+                sender = senders[index % len(senders)]
+                when = times[index % len(times)]
+                expected = analyze(body, sender=sender, received_at=when).as_dict()
+                line = analysis_json(body, sender=sender, received_at=when)
+                assert line == json.dumps(expected, ensure_ascii=False), body
+                with_findings += bool(expected["findings"])
+    assert with_findings > 200
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789", max_size=16))
+def test_plain_digits_take_a_shortcut_to_the_same_sender_number(digits: str) -> None:
+    """``normalize_number`` returns plain ASCII digits early; full-width digits (NFKC makes them
+    the same ASCII digits) still take the general path, and both must agree."""
+    full_width = digits.translate({ord(d): ord(d) - ord("0") + ord("０") for d in "0123456789"})
+    assert normalize_number(digits) == normalize_number(full_width)
+    for prefix in ("86", "0086", "+86", "00"):
+        assert normalize_number(prefix + digits) == normalize_number(
+            prefix.replace("+", "＋") + full_width
+        )
+
+
+def test_a_sender_written_otherwise_differs_only_in_raw() -> None:
+    for raw in (
+        "+86 136 1234 5678",
+        "+8613612345678",
+        "8613612345678",
+        "0086 95588",
+        "+852 1234 5678",
+    ):
+        info = classify_sender(raw)
+        number = normalize_number(raw)
+        assert raw != number
+        assert info == dataclasses.replace(classify_sender(number), raw=raw)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"body": "x", "sender": "95588"}',
+        '{"body": "x"} {"a": 1}',
+        '{"body": "x"}x',
+        '{"body": "\\x"}',
+        "\ufeff" + '{"body": "x"}',
+        '{"body": "x",}',
+        "[1, 2",
+        '"just a string"',
+        "NaN",
+        '{"body": "x", "body": "y"}',
+        '{"body": 1e400, "n": -0.0}',
+        '{"body": "\\ud800 \\u0000"}',
+        "",
+    ],
+)
+def test_the_commands_json_reader_is_json_loads(line: str) -> None:
+    from collectguard.intake.management.commands.analyze_messages import _loads
+
+    try:
+        expected = json.loads(line)
+    except json.JSONDecodeError as exc:
+        with pytest.raises(json.JSONDecodeError) as raised:
+            _loads(line)
+        assert (raised.value.msg, raised.value.pos) == (exc.msg, exc.pos)
+    else:
+        assert repr(_loads(line)) == repr(expected)

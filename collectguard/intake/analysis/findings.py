@@ -33,6 +33,7 @@ Speed (issue #3: tens of thousands of messages per second on one core) comes fro
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
@@ -1022,6 +1023,58 @@ def analyze(body: str, *, sender: str = "", received_at: datetime | None = None)
         institution_names=list(core.institution_names),
     )
     return analysis
+
+
+def analysis_json(body: str, *, sender: str = "", received_at: datetime | None = None) -> str:
+    """``analyze(...).as_dict()`` as ``json.dumps(..., ensure_ascii=False)`` writes it.
+
+    For ``analyze_messages``, which writes one such line per message and reads nothing else of
+    the analysis: the ``Finding`` and ``Analysis`` objects (matched text, explanations) are not
+    built, and the line is put together from pieces encoded once per sender kind, categories and
+    signals, and per behaviour and day (``test_analysis_prefilter`` checks it against
+    ``json.dumps``).
+    """
+    info = classify_sender(sender)
+    core = result_cache.core(body, info.institution_role)
+    head = _json_head(info.kind, core.categories, core.signals)
+    if not core.hits:
+        return head + "[]}"
+    day = act_date(received_at)
+    return (
+        head
+        + "["
+        + ", ".join(
+            [
+                f'{{"category": {_json_string(category)}, "start": {start}, "end": {end}, '
+                f'"provisions": {_json_provisions(behaviour, day)}}}'
+                for category, behaviour, start, end, _rule, _urgent in core.hits
+            ]
+        )
+        + "]}"
+    )
+
+
+# What ``json.dumps(obj, ensure_ascii=False)`` does, without building an encoder per call.
+_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+@lru_cache(maxsize=1024)
+def _json_head(kind: str, categories: tuple[str, ...], signals: tuple[str, ...]) -> str:
+    """``as_dict()``'s JSON up to the findings list (the keys in its order)."""
+    return (
+        f'{{"sender_kind": {_json(kind)}, "categories": {_json(list(categories))}, '
+        f'"signals": {_json(list(signals))}, "findings": '
+    )
+
+
+@lru_cache(maxsize=256)
+def _json_string(value: str) -> str:
+    return _json(value)
+
+
+@lru_cache(maxsize=4096)
+def _json_provisions(behaviour: str, day: date) -> str:
+    return _json(list(_provision_ids(behaviour, day)))
 
 
 # ``Finding`` and ``Analysis`` are frozen dataclasses, whose generated ``__init__`` sets each field

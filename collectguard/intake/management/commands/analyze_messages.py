@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from collectguard.intake.analysis import analyze, classify_sender, result_cache
-from collectguard.intake.analysis.findings import SHANGHAI, act_date
+from collectguard.intake.analysis import classify_sender, result_cache
+from collectguard.intake.analysis.findings import SHANGHAI, act_date, analysis_json
 
 _FLUSH_EVERY = 500
 # What ``json.dumps(obj, ensure_ascii=False)`` does, without building an encoder per call (it
@@ -39,6 +39,27 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 def _error(message: str) -> str:
     return _dumps({"error": message})
+
+
+# ``json.loads`` checks its argument, builds a decoder call and skips whitespace with a regex
+# before and after the C scanner; for a stripped line the scanner alone does the work.
+# (``scan_once`` is set in ``JSONDecoder.__init__``; typeshed does not declare it.)
+_scan_once: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def _loads(text: str) -> Any:
+    """``json.loads(text)`` for a line without surrounding whitespace (``text.strip()``).
+
+    The scanner reads one JSON value from the start; whenever it cannot or stops before the end,
+    ``json.loads`` runs instead, so an invalid line raises exactly its error.
+    """
+    try:
+        item, end = _scan_once(text, 0)
+    except StopIteration:
+        return json.loads(text)
+    if end != len(text):
+        return json.loads(text)
+    return item
 
 
 # Output lines of one run, keyed on (body, sender kind, institution role, act date).
@@ -55,7 +76,7 @@ def analyse_line(raw: bytes, memo: LineMemo | None = None) -> str:
     if not text:
         return _error("empty line")
     try:
-        item = json.loads(text)
+        item = _loads(text)
     except json.JSONDecodeError as exc:
         return _error(f"invalid JSON: {exc.msg} at column {exc.colno}")
     if not isinstance(item, dict):
@@ -81,13 +102,12 @@ def analyse_line(raw: bytes, memo: LineMemo | None = None) -> str:
             when = when.replace(tzinfo=SHANGHAI)
     if memo is None or when is None or len(body) > result_cache.max_body:
         # Without a date the act date is today's, which could change between key and analysis.
-        return _dumps(analyze(body, sender=sender, received_at=when).as_dict())
+        return analysis_json(body, sender=sender, received_at=when)
     info = classify_sender(sender)
     key = (body, info.kind, info.institution_role, act_date(when))
     line = memo.get(key)
     if line is None:
-        result: dict[str, Any] = analyze(body, sender=sender, received_at=when).as_dict()
-        line = _dumps(result)
+        line = analysis_json(body, sender=sender, received_at=when)
         if len(memo) >= result_cache.size:
             del memo[next(iter(memo))]
         memo[key] = line
