@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
-from collectguard.intake.analysis import CATEGORIES, analyze
-from collectguard.legal.reference import provision
+from collectguard.intake.analysis import CATEGORIES, analyze, result_cache
+from collectguard.legal.reference import provision, rules_data
+
+findings_module = importlib.import_module("collectguard.intake.analysis.findings")
 
 CHINA = timezone(timedelta(hours=8))
 IN_2026 = datetime(2026, 6, 1, 10, 0, tzinfo=CHINA)
@@ -252,3 +257,86 @@ def test_it_is_fast_enough_for_bulk_imports() -> None:
     per_message = (time.process_time() - started) / runs
     # Well under 1 ms on a quiet machine; the bound is loose so a busy CI box does not flake.
     assert per_message < 0.005
+
+
+# The engine's contexts (denials, not_preceded_by, not_after), checked on small rules of their own
+# so the tests do not depend on the wording of rules.json, which changes with every round.
+ENGINE_NEGATION: dict[str, Any] = {
+    "window": 14,
+    "cue": "不(?<!会不)会|请勿",
+    "contrast": "但是|但",
+    "voiders": "(?:如果|要是|只要)(?![^。!?\\n]*?(?:但是|但))|以为",
+    "suffix": "均为诈骗",
+    "warning": "不法分子",
+    "lawful": [],
+}
+
+
+@pytest.fixture
+def engine_rules(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """Run the analyser on the given rules (and ``ENGINE_NEGATION``) instead of rules.json's."""
+    real = rules_data()
+
+    def install(*rules: dict[str, Any]) -> None:
+        rows = [
+            {"category": "third_party", "behaviour": "B01", **rule, "id": f"T-{index}"}
+            for index, rule in enumerate(rules)
+        ]
+        data = {**real, "rules": rows, "negation": ENGINE_NEGATION}
+        monkeypatch.setattr(findings_module, "rules_data", lambda: data)
+        findings_module._compiled.cache_clear()
+        result_cache.clear()
+
+    yield install
+    monkeypatch.undo()
+    findings_module._compiled.cache_clear()
+    result_cache.clear()
+
+
+def spans(body: str) -> list[str]:
+    return [f.matched_text for f in analyze(body, received_at=IN_2026).findings]
+
+
+def test_a_match_rejected_by_its_preceding_context_does_not_hide_a_later_one(
+    engine_rules: Callable[..., None],
+) -> None:
+    engine_rules({"pattern": "(?:前台|经理)[^,。]{0,12}?电话", "not_preceded_by": "公司"})
+    # 前台…电话 is our own front desk; 经理…电话, inside that span, is the borrower's manager.
+    assert spans("公司前台、你部门经理都会接到电话") == ["经理都会接到电话"]
+    assert spans("公司前台会接到电话") == []
+
+
+def test_a_match_rejected_by_not_after_does_not_hide_a_later_one(
+    engine_rules: Callable[..., None],
+) -> None:
+    engine_rules({"pattern": "家人[^,。]{0,8}?知道", "not_after": "的"})
+    assert spans("我的家人和你家人都会知道") == ["家人都会知道"]
+
+
+def test_a_denied_match_does_not_hide_a_later_one(engine_rules: Callable[..., None]) -> None:
+    engine_rules({"pattern": "(?:找|联系)[^,。]{0,20}?家人"})
+    # 不会 denies the match from 找; the one from 联系, inside its span, is past the denial's reach.
+    assert spans("我们不会找你麻烦的这件事情我们明天一早就联系你家人") == ["联系你家人"]
+    assert spans("我们不会找你家人") == []
+
+
+def test_a_denial_the_match_starts_inside_of_still_denies(
+    engine_rules: Callable[..., None],
+) -> None:
+    engine_rules({"pattern": "会去找(?:她|他)"})
+    assert spans("我们会去找她") == ["会去找她"]
+    assert spans("我们不会去找她") == []
+    # A cue that is wholly inside the match (不会放过) is part of the threat, not a denial.
+    engine_rules({"pattern": "不会放过(?:她|他)"})
+    assert spans("我们不会放过他") == ["不会放过他"]
+
+
+def test_a_conditional_governs_only_the_clause_right_before_the_denial(
+    engine_rules: Callable[..., None],
+) -> None:
+    engine_rules({"pattern": "联系[^,。]{0,4}?家人"})
+    # The conditional right before the denial makes it a threat …
+    assert spans("只要你按时还款,我们就不会联系你家人") == ["联系你家人"]
+    assert spans("如果你还不还款我们就不会联系你家人吗") == ["联系你家人"]
+    # … but not one that opened an earlier, unrelated clause of the sentence.
+    assert spans("如果您有疑问,请拨打客服热线,我们不会联系您的家人") == []

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from collectguard.intake.analysis.normalize import normalize
+
+normalize_module = importlib.import_module("collectguard.intake.analysis.normalize")
 
 
 def original_of(body: str, word: str) -> str:
@@ -132,3 +136,52 @@ def test_characters_that_expand_keep_the_map_consistent() -> None:
     assert len(normalized.starts) == len(normalized.ends) == len(normalized.text)
     assert "通讯录" in normalized.text
     assert original_of(body, "通讯录") == "通 讯 录"
+
+
+def form_of(forms: object, char: str) -> str:
+    return char.translate(forms.table)  # type: ignore[attr-defined]
+
+
+# Blocks beyond the Basic Multilingual Plane with characters whose form differs: mathematical
+# letters (𝐣 → j), enclosed alphanumerics (🄰 → a), CJK compatibility ideographs, emoji.
+ASTRAL_SAMPLES = [(0x1D400, 0x1D800), (0x1F100, 0x1F200), (0x1F300, 0x1F700), (0x2F800, 0x2FA20)]
+
+
+def test_the_form_table_gives_every_character_its_matching_form() -> None:
+    # The table is computed a block at a time (one NFKC call per block); each character must
+    # get exactly what ``_char_form`` gives it alone, and be ``uneven`` exactly when that is not
+    # one character.
+    forms = normalize_module._FormTable()
+    codes = [*range(0x10000), *(c for low, high in ASTRAL_SAMPLES for c in range(low, high))]
+    forms.learn("".join(chr(code) for code in codes[1:]))
+    wrong = [
+        hex(code)
+        for code in codes
+        if form_of(forms, chr(code)) != normalize_module._char_form(chr(code))
+        or (chr(code) in forms.uneven) != (len(normalize_module._char_form(chr(code))) != 1)
+    ]
+    assert wrong == []
+
+
+def test_a_character_of_a_block_not_learned_yet_is_learned_on_first_sight(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    forms = normalize_module._FormTable()
+    monkeypatch.setattr(normalize_module, "_forms", lambda: forms)
+    assert 0x1D400 // normalize_module._BLOCK not in forms.blocks
+    # Mathematical bold letters: NFKC reads them as plain Latin letters, then as pinyin.
+    assert normalize("联系你\U0001d423\U0001d422\U0001d41a人").text == "联系你家人"
+    assert 0x1D400 // normalize_module._BLOCK in forms.blocks
+    # An emoji's block is learned too; an emoji is one character, so no index map is needed.
+    assert normalize_module.normalize_for_matching("请还款😀") == ("请还款😀", None, None)
+    assert forms.has_uneven("\u200b") and not forms.has_uneven("😀")
+
+
+def test_the_translate_table_is_a_plain_dict() -> None:
+    # ``str.translate`` takes a slower path per character on a dict subclass (about 25%).
+    assert type(normalize_module._forms().table) is dict
+
+
+def test_a_vanishing_character_beside_an_expanding_one_still_gets_an_index_map() -> None:
+    # Together they keep the text's length: the zero-width space must still be noticed.
+    assert normalize_module.normalize_for_matching("\u200b㎡") == ("m2", [1, 1], [2, 2])

@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress
+from operator import ne
+from typing import Final
 
 from collectguard.legal.reference import rules_data
 
@@ -24,6 +28,8 @@ _INVISIBLE = frozenset(
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
     "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u3164\ufeff\uffa0"
 )
+# What the matching form drops entirely: the invisible characters and variation selectors.
+_DROPPED = _INVISIBLE | frozenset(map(chr, range(0xFE00, 0xFE10)))
 # Punctuation that is dropped between Chinese characters only when it separates single characters
 # (通,讯,录), because between words it is real punctuation (你好,我是…).
 _SOFT_SEPARATORS = ",、;:!?"
@@ -115,14 +121,26 @@ def normalize_for_matching(text: str) -> tuple[str, IndexMap, IndexMap]:
     >>> normalize_for_matching("通 讯 录")
     ('通讯录', [0, 2, 4], [1, 3, 5])
     """
-    chars = text.translate(_FORMS)
+    forms = _forms()
+    # The scan is read before translating: a scan that no longer flags a block is published
+    # only after the block's forms are in the table (another thread may be learning).
+    attention = forms.attention
+    chars = text.translate(forms.table)
     starts: IndexMap = None
     ends: IndexMap = None
-    if len(chars) != len(text) or _FORMS.has_uneven(text):
+    # A character whose form is not one character, or of a block not learned yet, changes the
+    # length or is found by the scan (see _FormTable); most messages have neither.
+    if len(chars) != len(text) or attention.search(text) is not None:
+        forms.learn(text)
+        chars = text.translate(forms.table)
+        uneven = len(chars) != len(text) or forms.attention.search(text) is not None
+    else:
+        uneven = False
+    if uneven:
         pieces: list[str] = []
         starts, ends = [], []
         for index, char in enumerate(text):
-            for out in _FORMS[ord(char)]:
+            for out in forms.form(char):
                 pieces.append(out)
                 starts.append(index)
                 ends.append(index + 1)
@@ -179,51 +197,145 @@ def _char_form(char: str) -> str:
     >>> _char_form("Ａ"), _char_form("５"), _char_form("訊"), _char_form("\u200b")
     ('a', '5', '讯', '')
     """
-    if char in _INVISIBLE or "\ufe00" <= char <= "\ufe0f":
+    if char in _DROPPED:
         return ""
     return unicodedata.normalize("NFKC", char).lower().translate(_tables().traditional)
 
 
-class _FormTable(dict[int, str]):
-    """``str.translate`` table that learns each character's matching form on first sight.
+# Characters are learned a block at a time, on first sight (one NFKC call per block).
+_BLOCK: Final = 128
+_BMP_END: Final = 0x10000
+# What a character of the Basic Multilingual Plane translates to while its block is not learned:
+# two characters, so the text's length changes and it gets a closer look.
+_UNLEARNED: Final = "\x00\x00"
+# Learned up front: ASCII, CJK punctuation, full-width forms …
+_PRELEARNED: Final = (range(0, 0x80), range(0x3000, 0x3080), range(0xFF00, 0xFF80))
+# … and the unified ideographs, entered as they are (NFKC and lower case leave them alone) save
+# for the traditional ones.
+_IDEOGRAPHS: Final = range(0x4E00, 0xA000)
 
-    Translating in C is far faster than a Python loop per character; ``uneven`` remembers the
-    characters whose form is not exactly one character, so the common case needs no index map.
+
+class _FormTable:
+    """Each character's matching form, as a plain ``dict`` for ``str.translate``.
+
+    Translating in C is far faster than a Python loop per character, and an exact ``dict``
+    halves ``translate``'s work again (measured with callgrind against a ``dict`` subclass that
+    only adds ``__missing__``). A plain dict cannot learn a character on a miss, so misses are
+    told apart another way (the table holds 65,536 entries or more, about 5 MB):
+
+    * every character of the Basic Multilingual Plane is in the table from the start, those of
+      blocks not learned yet as ``_UNLEARNED``, which changes the text's length;
+    * a character whose form is not exactly one character (``uneven``: the text needs an index
+      map) changes the length too, except one that vanishes (zero-width, variation selectors),
+      which could cancel out one that expands;
+    * so one regex scan, ``attention``, for the characters that vanish and for the blocks
+      beyond the Basic Multilingual Plane (emoji, rare ideographs) not learned yet, and the
+      length, tell whether a text needs a closer look; most messages do not.
     """
 
     def __init__(self) -> None:
-        super().__init__()
+        # Identity entries map a code to itself (an int: the key object, no string per entry).
+        self.table: dict[int, int | str] = dict.fromkeys(range(_BMP_END), _UNLEARNED)
         self.uneven: set[str] = set()
-        # ``uneven`` as a character class (a regex scan is several times faster than a set test
-        # per character); rebuilt when ``uneven`` grows, ``None`` while it is empty.
-        self._uneven_scan: tuple[int, re.Pattern[str] | None] = (0, None)
+        self.vanishing: set[str] = set()
+        self.blocks: set[int] = set()
+        self.attention: re.Pattern[str]  # set by ``_learn``
+        self._learn(_PRELEARNED, identity=[_IDEOGRAPHS])
 
-    def __missing__(self, code: int) -> str:
-        form = _char_form(chr(code))
-        if len(form) != 1:
-            self.uneven.add(chr(code))  # before publishing the entry, for concurrent readers
-        self[code] = form
-        return form
+    def __getitem__(self, code: int) -> int | str:
+        """``str.translate`` protocol, learning the character's block first if need be."""
+        if code // _BLOCK not in self.blocks:
+            self.learn(chr(code))
+        return self.table[code]
+
+    def form(self, char: str) -> str:
+        found = self[ord(char)]
+        return char if isinstance(found, int) else found
+
+    def learn(self, text: str) -> bool:
+        """Learn the blocks of the characters of ``text`` not known yet; whether there were any."""
+        new = {code // _BLOCK for code in map(ord, text)} - self.blocks
+        if new:
+            self._learn([range(block * _BLOCK, (block + 1) * _BLOCK) for block in new])
+        return bool(new)
 
     def has_uneven(self, text: str) -> bool:
         """Whether ``text`` contains a character whose form is not exactly one character.
 
-        Only characters this table has translated are known, so translate ``text`` first.
-
-        >>> "通\u200b讯".translate(_FORMS)
-        '通讯'
-        >>> _FORMS.has_uneven("通\u200b讯"), _FORMS.has_uneven("通讯")
+        >>> forms = _FormTable()
+        >>> forms.has_uneven("通\u200b讯"), forms.has_uneven("通讯"), forms.has_uneven("😀")
+        (True, False, False)
+        >>> forms.has_uneven("\u200b㎡"), forms.has_uneven("\U0001d423")
         (True, False)
         """
-        size, scan = self._uneven_scan
-        if size != len(self.uneven):
-            chars = sorted(self.uneven.copy())  # a copy: another thread may be adding
-            scan = re.compile("[" + "".join(re.escape(c) for c in chars) + "]") if chars else None
-            self._uneven_scan = size, scan = len(chars), scan
-        return scan is not None and scan.search(text) is not None
+        self.learn(text)
+        return (
+            len(text.translate(self.table)) != len(text) or self.attention.search(text) is not None
+        )
+
+    def _learn(self, ranges: Iterable[range], identity: Iterable[range] = ()) -> None:
+        """Enter the forms of ``ranges`` (and ``identity``: their own form, or a traditional
+        character's simplified one), then publish the blocks and the scan, in that order, for
+        concurrent readers."""
+        table = self.table
+        traditional = _tables().traditional
+        learned: list[range] = []
+        for codes in identity:
+            keys = list(codes)
+            table.update(zip(keys, keys, strict=True))
+            for code, simplified in traditional.items():
+                if code in codes:
+                    self._enter(code, chr(simplified))
+            learned.append(codes)
+        for codes in ranges:
+            learned.append(codes)
+            if codes.start == 0:
+                table[0] = 0
+                codes = codes[1:]
+            chars = list(map(chr, codes))
+            # NFKC and lower case act on each character alone here: NUL is a starter that
+            # composes with nothing and is not cased (test_analysis_normalize checks every
+            # character against ``_char_form``).
+            forms = unicodedata.normalize("NFKC", "\x00".join(chars)).lower().split("\x00")
+            keys = list(codes)
+            table.update(zip(keys, keys, strict=True))
+            for code, form in compress(zip(codes, forms, strict=True), map(ne, forms, chars)):
+                self._enter(code, form.translate(traditional))
+            for code, simplified in traditional.items():
+                if code in codes and table[code] == code:
+                    self._enter(code, chr(simplified))
+            for char in _DROPPED:
+                if ord(char) in codes:
+                    self._enter(ord(char), "")
+        for codes in learned:
+            self.blocks.update(range(codes.start // _BLOCK, -(-codes.stop // _BLOCK)))
+        self.attention = self._attention()
+
+    def _enter(self, code: int, form: str) -> None:
+        char = chr(code)
+        if len(form) != 1:
+            self.uneven.add(char)
+        if not form:
+            self.vanishing.add(char)
+        self.table[code] = form
+
+    def _attention(self) -> re.Pattern[str]:
+        """A character class of the vanishing characters and of the blocks beyond the Basic
+        Multilingual Plane not learned yet."""
+        # Copies: another thread may be learning.
+        parts = [re.escape(char) for char in sorted(self.vanishing.copy())]
+        cursor = _BMP_END // _BLOCK
+        for block in [*sorted(b for b in self.blocks.copy() if b >= cursor), 0x110000 // _BLOCK]:
+            if block > cursor:
+                parts.append(f"\\U{cursor * _BLOCK:08x}-\\U{block * _BLOCK - 1:08x}")
+            cursor = block + 1
+        return re.compile("[" + "".join(parts) + "]")
 
 
-_FORMS = _FormTable()
+@cache
+def _forms() -> _FormTable:
+    """The process's form table (built on first use: it reads rules.json's tables)."""
+    return _FormTable()
 
 
 def _collapse_separators(
@@ -381,12 +493,7 @@ def _tables() -> _Tables:
     for spelling, word in sorted(data["variants"].items(), key=lambda item: -len(item[0])):
         entries.append(_Entry(word, re.compile(re.escape(spelling)), False, (spelling[0],)))
         variants.append(re.escape(spelling))
-    hints = [
-        # (a separator only counts right after a Chinese character)
-        f"[^{_CJK_CLASS}{_NEVER_FILLER}](?<=[{_CJK_CLASS}].)",
-        _SOFT_HINT.pattern,
-        *(re.escape(spelling) for spelling in data["variants"]),
-    ]
+    variants = list(data["variants"])
     by_head: dict[str, list[_Entry]] = {}
     for entry in entries:
         for head in entry.heads:
@@ -408,14 +515,69 @@ def _tables() -> _Tables:
             else None
         ),
         initialisms=frozenset(data["initialisms"]),
-        hint=re.compile("|".join(hints)),
-        quick=re.compile("|".join([*hints, _LATIN.pattern])),
+        hint=re.compile(_class_led(variants, latin=False)),
+        quick=re.compile(_class_led(variants, latin=True)),
         # Longest spelled-out word plus a few separators per syllable.
         window=max(
             (sum(len(s) + 3 for s in syllables.split()) for syllables in data["pinyin"].values()),
             default=0,
         ),
     )
+
+
+# The Chinese characters (_CJK_CLASS) and the never-fillers as code point ranges, for _class_led.
+_CJK_RANGES: Final = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+_NEVER_FILLER_RANGES: Final = (
+    (ord("0"), ord("9")),
+    (ord("a"), ord("z")),
+    (ord("A"), ord("Z")),
+    *((ord(char), ord(char)) for char in _KEEP),
+)
+
+
+def _class_led(variants: Iterable[str], *, latin: bool) -> str:
+    """One scan for: a possible separator right after a Chinese character, a soft-punctuation
+    run (``_SOFT_HINT``), a variant spelling or (``latin``) a Latin letter.
+
+    Written as the alternation of these, ``re`` would try every alternative at every position
+    (its first one starts with a negated class, so there is no prefix to skip to). Here every
+    match starts with one character class, the union of the alternatives' first characters,
+    which ``re`` skips to in C; a look-behind then tells which alternative the character began.
+    Only whether it matches is used (test_analysis_normalize checks it against the alternation).
+
+    >>> scan = re.compile(_class_led(["暴光"], latin=False))
+    >>> [bool(scan.search(text)) for text in ("曝光", "暴光", "通 讯", "通,讯,录", "app")]
+    [False, True, True, True, False]
+    """
+    spellings = sorted(variants, key=len, reverse=True)
+    heads = {ord(spelling[0]) for spelling in spellings} | {ord(c) for c in _SOFT_SEPARATORS}
+    if latin:
+        heads |= set(range(ord("a"), ord("z") + 1))
+    # First characters: everything but the Chinese characters and the never-fillers, except
+    # the heads the other alternatives start with.
+    excluded: list[str] = []
+    for low, high in sorted([*_CJK_RANGES, *_NEVER_FILLER_RANGES]):
+        cursor = low
+        for head in sorted(h for h in heads if low <= h <= high):
+            if head > cursor:
+                excluded.append(_class_range(cursor, head - 1))
+            cursor = head + 1
+        if cursor <= high:
+            excluded.append(_class_range(cursor, high))
+    branches = [
+        f"(?<=[{_CJK_CLASS}][^{_CJK_CLASS}{_NEVER_FILLER}])",
+        f"(?<=[{_SOFT_CLASS}])[{_CJK_CLASS}][{_SOFT_CLASS}]",
+        *(f"(?<={re.escape(s[0])}){re.escape(s[1:])}" for s in spellings),
+    ]
+    if latin:
+        branches.append("(?<=[a-z])")
+    return f"[^{''.join(excluded)}](?:{'|'.join(branches)})"
+
+
+def _class_range(low: int, high: int) -> str:
+    if low == high:
+        return re.escape(chr(low))
+    return f"{re.escape(chr(low))}-{re.escape(chr(high))}"
 
 
 def _pinyin_entry(word: str, syllables: list[str]) -> tuple[_Entry, list[str]]:
