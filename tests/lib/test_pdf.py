@@ -8,13 +8,10 @@ prove WeasyPrint never calls it.
 from __future__ import annotations
 
 import copy
-import http.server
 import logging
 import re
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -28,6 +25,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, StreamObject
 
 from collectguard.lib import pdf
+from tests.loopback import Listener, listening
 
 STATIC_CSS = Path(django_settings.BASE_DIR) / "static" / "css" / "pdf.css"
 
@@ -112,44 +110,10 @@ def pdf_templates(settings: Any, tmp_path: Path) -> Path:
     return directory
 
 
-@dataclass
-class Listener:
-    """A loopback HTTP server standing in for an internal service or a metadata endpoint."""
-
-    url: str
-    hits: list[str] = field(default_factory=list)
-
-
 @pytest.fixture
 def listener() -> Iterator[Listener]:
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            hits.append(self.path)
-            if self.path.startswith("/redirect"):
-                self.send_response(302)
-                self.send_header("Location", "/metadata")
-                self.end_headers()
-                return
-            body = b"CANARY-HTTP-7f3a"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Listener(url=f"http://127.0.0.1:{server.server_address[1]}", hits=hits)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with listening(b"CANARY-HTTP-7f3a", "text/css") as server:
+        yield server
 
 
 @pytest.fixture

@@ -43,7 +43,8 @@ from collectguard.evidence.forms import DocumentForm
 from collectguard.evidence.services import document_generate
 from tests.evidence.conftest import png_bytes
 from tests.lib.test_pdf import decompressed_bytes, embedded_files, text_of
-from tests.security.conftest import XSS_PAYLOADS, Listener
+from tests.loopback import Listener
+from tests.security.conftest import XSS_PAYLOADS
 from tests.test_permission_matrix import EXPECTED, NO, World, build_world, fingerprint, url_for
 
 # Who submits each kind of URL (the kinds of tests/test_permission_matrix.py).

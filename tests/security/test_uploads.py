@@ -34,7 +34,7 @@ from collectguard.negotiation.forms import EvidenceFilesField
 from collectguard.negotiation.models import NegotiationFile
 from collectguard.negotiation.services import contact_create
 from tests.evidence.conftest import png_bytes
-from tests.security.conftest import Listener
+from tests.loopback import Listener
 from tests.security.test_form_payloads import project_forms
 from tests.test_permission_matrix import ALL_URLS
 
