@@ -39,8 +39,40 @@ DEFAULT_CORPUS = ROOT / "tests" / "intake" / "data" / "corpus.jsonl"
 OTHER_SETS = [
     ROOT / "tests" / "intake" / "data" / "holdout.jsonl",
     ROOT / "tests" / "intake" / "data" / "dev.jsonl",
+    # Written by outsiders who never saw the rules, then used to tune them: see the doc.
+    ROOT / "tests" / "intake" / "data" / "outsider.jsonl",
 ]
 DOC = ROOT / "docs" / "analysis-quality.md"
+# What the sets written by outsiders showed, in the order it was learnt (kept in the doc).
+OUTSIDERS = [
+    "## Text written by outsiders: what generalises",
+    "",
+    "On 2026-11-30 five sets of 150 messages (A to E) were written by five writers who had read",
+    "only the taxonomy, the legal reference and the samples, never the rules or the sets above.",
+    "Each set was scored with the rules as they stood before anyone tuned on it (exact category",
+    "matches, a strict measure: one category too many or too few counts as a miss):",
+    "",
+    "| set | first score, untouched | after tuning on A, C, D, E |",
+    "|---|---:|---:|",
+    "| A | 104/150 (69 %) | 142/150 (tuned on) |",
+    "| C | 90/150 (60 %) | 129/150 (tuned on) |",
+    "| D | 100/150 (67 %) | 139/150 (tuned on) |",
+    "| E | 110/150 (73 %) | 140/150 (tuned on) |",
+    "| B (sealed) | 103/150 (69 %) | 106/150 (71 %) |",
+    "",
+    "A, C, D and E (with 14 labels corrected to the samples' conventions, listed in the commit",
+    "history) are now `tests/intake/data/outsider.jsonl`. B was never read by anyone tuning the",
+    "rules and is scored above as the blind set. Tuning on 600 outsider messages lifted those",
+    "600 from 67 % to 92 % exact but the sealed set only from 69 % to 71 %: every writer phrases",
+    "implicit menace, veiled visits and exposure threats differently, and hand-written rules",
+    "generalise to the phrasings someone has seen. The analyser flags what it finds with high",
+    "precision on the repository's sets, and on unseen text it misses a quarter to a third of",
+    "implicit intimidation, exposure and impersonation; the pages say that the analysis may",
+    "miss things and that the borrower's own judgement and 12348 come first. The next step is a",
+    "statistical classifier trained on the outsider sets as a recall aid beside the rules, judged",
+    "on a new sealed set.",
+    "",
+]
 
 
 def _mark(ok: bool) -> str:
@@ -147,10 +179,13 @@ def write_doc(
             "and the samples but never the rules or the labelled sets above; it is scored after",
             "the rules are frozen and never used to tune them, so it estimates how the analyser",
             "does on messages nobody here has seen. Some disagreements are labelling conventions",
-            "(its author, for example, does not count a threatened visit to the workplace as",
-            "third-party contact, where `samples/messages.jsonl` does).",
+            "(which of several acts in one message counts as which category).",
             "",
         ]
+        blind_details = failure_lines(blind)
+        if blind_details:
+            lines += ["### Where the analyser disagrees with the blind set", "", *blind_details, ""]
+    lines += OUTSIDERS
     problems = report.failures()
     if blind is not None:
         problems += [f"blind set: {p}" for p in blind.failures()]

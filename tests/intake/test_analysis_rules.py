@@ -73,6 +73,45 @@ def test_each_counter_example_stays_out_of_the_category(
         ),
         # Threats of arrest or detention are intimidation as well as a false legal claim.
         ("你已被立案，逾期将依法拘传。", {"false_legal_claim", "intimidation"}),
+        # A doctored photo is a disclosure (DESIGN.md), not a threat to safety; a death
+        # picture (遗照) still is.
+        ("你的裸照已经P好了，今晚发给你所有联系人。", {"privacy_disclosure", "third_party"}),
+        (
+            "你的头像我们做成了遗照，明天发你朋友圈所有人。",
+            {"privacy_disclosure", "third_party", "intimidation"},
+        ),
+        # Knowing a relative's workplace is not a threat to safety; going there is a visit.
+        ("你老公在电厂上班对吧？明天我们去厂门口等他。", {"third_party", "visit_threat"}),
+        # Knowing the borrower's own address is.
+        ("这周六就上门，地址我们核实过了。", {"visit_threat", "intimidation"}),
+        # Payment to a named member of staff is a personal account, whatever the cover story.
+        ("对公账户今天关了，剩下3200先打到我们主管的卡上。", {"personal_account"}),
+        ("我这边不接受私下转账，请在APP里还款。", set()),
+        # An emergency contact asked only for the borrower's number, nothing disclosed.
+        ("我们可能会通过您预留的紧急联系人核实您的联系方式，但不会透露您的欠款信息。", set()),
+        # "See you tonight" after showing they found the home announces a visit; between
+        # friends it does not.
+        ("你小区门禁密码我们都知道了，今晚见。", {"third_party", "intimidation", "visit_threat"}),
+        ("好的，那我们周六下午三点见。", set()),
+        # A letter posted to a relative or to the police station (委托当地派出所) reaches a
+        # third party; the collector's own supervisor does not.
+        (
+            "你的欠款我们已经委托了当地派出所配合调查，下周就会有民警上门。",
+            {"third_party", "visit_threat", "false_legal_claim"},
+        ),
+        ("把2,400元转到催收主管刘某的微信即可。", {"personal_account"}),
+        # Mixed-language and English variants.
+        (
+            "We know where your parents live. Pay or we visit them tomorrow.",
+            {"intimidation", "third_party", "visit_threat"},
+        ),
+        (
+            "Interpol liaison office: your unpaid loan is classified as financial fraud.",
+            {"impersonation", "false_legal_claim"},
+        ),
+        # Lawful statements stay clean.
+        ("您的借款已逾期，我司将依法向法院提起诉讼，请知悉。", set()),
+        ("尊敬的用户，您的逾期信息已按规定报送征信系统，如有异议可申请复核。", set()),
     ],
 )
 def test_general_constructions(body: str, expected: set[str]) -> None:

@@ -96,3 +96,17 @@ def test_a_threat_of_violence_leads_with_safety(borrower_client: Client, case: C
     if "in-urgent" not in html:
         pytest.skip("the analyser does not mark this message as urgent")
     assert "110" in html
+
+
+def test_every_analysis_page_says_it_can_miss_veiled_threats(
+    borrower_client: Client, case: Case
+) -> None:
+    preview = borrower_client.post(_url(case), {"text": THREAT, "action": "preview"})
+    borrower_client.post(_url(case), {"text": THREAT, "action": "save"})
+    for response in (
+        preview,
+        borrower_client.get(f"/cases/{case.pk}/intake/messages/"),
+        borrower_client.get(f"/cases/{case.pk}/intake/"),
+    ):
+        html = response.content.decode()
+        assert "说得隐晦的威胁可能查不出来" in html and "12348" in html
