@@ -186,6 +186,9 @@ def test_a_journey_alternating_between_two_servers(
         AWS_S3_REGION_NAME=REGION,
         AWS_ACCESS_KEY_ID=FAKE_KEY_ID,
         AWS_SECRET_ACCESS_KEY=FAKE_SECRET,
+        # Every phone backup is read in the import's forked worker process, as large ones are:
+        # the fork happens inside a threaded gunicorn worker here.
+        IMPORT_WORKER_MIN_BYTES="0",
     )
     media_roots = [tmp_path / "media-a", tmp_path / "media-b"]
     for media in media_roots:
@@ -240,7 +243,9 @@ def test_a_journey_alternating_between_two_servers(
 
         photo_item = EvidenceItem.objects.get(case_id=case_id, sha256=sha256(photo))
         backup_item = EvidenceItem.objects.get(case_id=case_id, sha256=sha256(backup))
-        assert ImportBatch.objects.get(case_id=case_id).evidence_item_id == backup_item.pk
+        batch = ImportBatch.objects.get(case_id=case_id)
+        assert batch.evidence_item_id == backup_item.pk
+        assert (batch.messages_imported, batch.left_out_messages) == (7, 2)
         assert browser.get(f"{a}/cases/{case_id}/evidence/{photo_item.uuid}/").status_code == 200
         for item, original in ((photo_item, photo), (backup_item, backup)):
             download = browser.get(f"{a}/cases/{case_id}/evidence/{item.uuid}/download/")
