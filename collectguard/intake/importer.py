@@ -593,8 +593,9 @@ def _read_in_worker(importer: _Importer, fileobj: BinaryReadable) -> None:
     through a pipe; this process inserts each batch as it arrives.
 
     The pipe holds at most `PIPE_BYTES` (a few dozen batches): the child stays at most that
-    far ahead, so memory stays bounded. The child shares nothing it could damage: it never uses the database connection
-    it inherits, and leaves with ``os._exit`` (no clean-up handlers, no connection closed).
+    far ahead, so memory stays bounded. The child shares nothing it could damage: it never
+    uses the database connection it inherits, and leaves with ``os._exit`` (no clean-up
+    handlers, no connection closed).
     If this process fails while inserting, the child is killed; either way it is reaped.
     """
     # The rules compile on a process's first analysis: here, once, not in every child.
