@@ -16,9 +16,8 @@ from __future__ import annotations
 import datetime
 import functools
 import gettext
-import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -329,77 +328,6 @@ def test_the_finder_ignores_what_is_meant_to_be_chinese() -> None:
     ) == ['<button title="保存">', '<input value="提交">', "还没有"]  # fmt: skip
 
 
-# Chinese that reaches English pages from outside the catalogue. These are reported to the
-# owners of the code or data; they are taken out of the page checks below so that the checks
-# still catch any *new* untranslated text, and `test_known_gaps_are_closed` lists them.
-KNOWN_HARD_CODED: list[re.Pattern[str]] = []
-
-
-# Fields of the legal reference data (collectguard/legal/data) that exist only in Chinese, or
-# whose Chinese version the templates use whatever the language (channels' ``name_zh``).
-REFERENCE_FIELDS = {
-    "channels.json": {"name_zh", "body", "handles_zh", "handles_en", "source"},
-    "institutions.json": {"name", "short_name"},
-    "prefixes.json": {"carrier"},
-    "provisions.json": {"law", "article", "source", "penalty", "status", "gist_en"},
-}
-
-
-def _han_strings(value: Any, fields: set[str] | None = None, key: str = "") -> Iterator[str]:
-    if isinstance(value, str):
-        if HAN.search(value) and (fields is None or key in fields):
-            yield value
-    elif isinstance(value, dict):
-        for name, item in value.items():
-            yield from _han_strings(item, fields, name)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _han_strings(item, fields, key)
-
-
-@functools.cache
-def reference_data_in_chinese() -> tuple[str, ...]:
-    """Chinese-only reference data shown on pages whatever the language: law names, articles
-    and sources, and complaint channels' names (collectguard/legal/data/*.json), the negotiation
-    step's provision dates and sources (collectguard/negotiation/content.py), and the carrier
-    and region of phone numbers (looked up in Chinese by collectguard/intake/analysis)."""
-    strings: set[str] = set()
-    data_dir = Path(settings.BASE_DIR) / "collectguard" / "legal" / "data"
-    for name, fields in REFERENCE_FIELDS.items():
-        path = data_dir / name
-        if path.exists():
-            strings.update(_han_strings(json.loads(path.read_text(encoding="utf-8")), fields))
-    try:
-        from collectguard.negotiation import content
-    except ImportError:  # pragma: no cover - the module is being reorganised
-        pass
-    else:
-        # The provisions' dates and sources are Chinese only; the letter page also shows the
-        # Chinese title and gist of the provisions it cites (templates/negotiation/letter.html).
-        for provision in getattr(content, "PROVISIONS", {}).values():
-            parts = [getattr(provision, name, "") for name in ("effective", "source")]
-            parts += [
-                getattr(getattr(provision, name, None), "zh", "") for name in ("title", "gist")
-            ]
-            strings.update(_han_strings(parts))
-    try:
-        import phonenumbers
-        from phonenumbers import carrier, geocoder
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        for number in re.findall(r"^(\d{5,11}) ", PASTED, flags=re.M):
-            parsed = phonenumbers.parse(number, "CN")
-            for name in (carrier.name_for_number(parsed, "zh"),
-                         geocoder.description_for_number(parsed, "zh")):  # fmt: skip
-                strings.update(_han_strings(name))
-    return tuple(sorted(strings, key=len, reverse=True))
-
-
-def known_gaps() -> list[str | re.Pattern[str]]:
-    return [*KNOWN_HARD_CODED, *reference_data_in_chinese()]
-
-
 @pytest.fixture
 def english(client: Client) -> Client:
     """Choose English the way a visitor does: the language switcher in the footer."""
@@ -472,9 +400,7 @@ def _page(client: Client, url: str) -> str:
 
 def _assert_english(client: Client, url: str, case: Case | None = None) -> None:
     found = chinese_on_page(
-        _page(client, url),
-        user_data=_user_data(case) if case is not None else (),
-        known_gaps=known_gaps(),
+        _page(client, url), user_data=_user_data(case) if case is not None else ()
     )
     assert not found, f"{url} shows Chinese with English selected:\n  " + "\n  ".join(found)
 
@@ -571,20 +497,26 @@ def test_complaint_and_document_pages_are_in_english(
     _assert_english(english_borrower, reverse(name, args=[busy_case.pk, *args]), busy_case)
 
 
-@pytest.mark.xfail(
-    reason="Chinese-only reference data and hard-coded Chinese outside the catalogue "
-    "(see KNOWN_HARD_CODED and reference_data_in_chinese); reported to their owners",
-    strict=False,
-)
-def test_known_gaps_are_closed(english_borrower: Client, busy_case: Case) -> None:
-    """No page of a busy case shows the known Chinese-only text. Passes once it is fixed."""
-    gaps = {}
-    for name in CASE_PAGES + BUSY_PAGES:
-        url = reverse(name, args=[busy_case.pk])
-        found = chinese_on_page(_page(english_borrower, url), user_data=_user_data(busy_case))
-        if found:
-            gaps[url] = found
-    assert not gaps, "\n".join(f"{url}: {found[:5]}" for url, found in gaps.items())
+def test_reference_data_is_in_english_or_marked_as_chinese(
+    english_borrower: Client, busy_case: Case
+) -> None:
+    """Reference data reaches English pages in English where the data has it (carriers,
+    regions, institutions, law titles); what must stay Chinese (citations, sources, gists the
+    borrower quotes to Chinese authorities) is marked ``lang="zh-CN"``, so the page checks above
+    see no unmarked Chinese."""
+    senders = _page(english_borrower, reverse("intake:senders", args=[busy_case.pk]))
+    assert "China Mobile · Shantou, Guangdong" in senders
+    assert "China Telecom (virtual operator)" in senders
+    assert "Official service number of Agricultural Bank of China" in senders
+    assert "中国农业银行" not in senders
+    messages = _page(english_borrower, reverse("intake:messages", args=[busy_case.pk]))
+    citation = "《中华人民共和国治安管理处罚法（2025修订）》第62条"
+    assert f'<span lang="zh-CN">{citation}</span>' in messages
+    assert "Law of the PRC on Penalties for Administration of Public Security" in messages
+    letter = _page(english_borrower, reverse("negotiation:letter", args=[busy_case.pk]))
+    assert '<span lang="zh-CN">《商业银行信用卡业务监督管理办法》第70条</span>' in letter
+    documents = _page(english_borrower, reverse("evidence:documents", args=[busy_case.pk]))
+    assert "Complaint letter (NFRA consumer hotline 12378)" in documents
 
 
 def test_chinese_stays_the_default(db: None, client: Client) -> None:

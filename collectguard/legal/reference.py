@@ -48,6 +48,8 @@ class Provision:
     confidence_note: str = ""
     supersedes: str | None = None
     note: str = ""
+    #: The law's English title, for English pages (citations stay in Chinese beside it).
+    law_en: str = ""
 
     @property
     def citable(self) -> bool:
@@ -125,6 +127,8 @@ class Institution:
     regulator_channel: str | None
     confidence: str
     source: str
+    #: The English name, for English pages ("" where the data has none).
+    name_en: str = ""
 
 
 @cache
@@ -154,6 +158,7 @@ def provisions() -> Mapping[str, Provision]:
             confidence_note=row.get("confidence_note", ""),
             supersedes=row.get("supersedes"),
             note=row.get("note", ""),
+            law_en=row.get("law_en", ""),
         )
         for row in rows
     }
@@ -244,6 +249,7 @@ def institutions() -> Mapping[str, Institution]:
             regulator_channel=row["regulator_channel"],
             confidence=row["confidence"],
             source=row["source"],
+            name_en=row.get("name_en", ""),
         )
         for row in rows
     }

@@ -9,7 +9,8 @@ move between carriers and caller IDs can be spoofed, which the verdict always sa
 Carrier, region and E.164 form come from ``phonenumbers`` and are looked up only when something
 reads them (a page showing a sender, a verdict naming the region): its carrier and geocoder data
 take seconds and ~100 MB to load and about a millisecond per number, which an import that only
-needs the kind must not pay.
+needs the kind must not pay. They are looked up in Chinese, or in English when the active Django
+language is English (``SenderInfo.carrier`` and ``region`` follow the page's language).
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from operator import attrgetter
 from types import ModuleType
 from typing import NamedTuple
 
-from collectguard.legal.reference import PrefixRule, institution_for_number, prefixes
+from django.core.exceptions import ImproperlyConfigured
+
+from collectguard.legal.reference import (
+    PrefixRule,
+    institution_for_number,
+    institutions,
+    prefixes,
+)
 
 SENDER_KINDS: tuple[str, ...] = (
     "service_number",
@@ -44,7 +52,11 @@ _MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
 _NATIONAL_AS_IS = re.compile(r"1\d*|9[56]\d+|[48]00\d{7}|0\d+")
 _LANDLINE_WITHOUT_ZERO = re.compile(r"[2-9]\d{8,10}")
 # Region names too vague to be worth showing.
-_VAGUE_REGIONS = frozenset({"", "中国"})
+_VAGUE_REGIONS = frozenset({"", "中国", "China"})
+#: Languages the carrier and region are looked up in: the source language and English.
+FACT_LANGUAGES: tuple[str, ...] = ("zh", "en")
+# How prefixes.json marks a carrier as the host network of virtual operators.
+_VIRTUAL_SUFFIX = "（虚拟运营商）"
 
 
 class LibraryFacts(NamedTuple):
@@ -83,29 +95,53 @@ class SenderInfo:
 
     @property
     def facts(self) -> LibraryFacts:
-        """Carrier, region and E.164 form from phonenumbers (cached per number)."""
+        """Carrier, region and E.164 form from phonenumbers, in the active language (cached per
+        number and language)."""
+        return self.facts_in(display_language())
+
+    def facts_in(self, language: str) -> LibraryFacts:
+        """`facts` in ``language`` (one of ``FACT_LANGUAGES``)."""
         if self.kind not in _LIBRARY_KINDS:
             return _NO_FACTS
-        return library_facts(self.number, self.kind)
+        return library_facts(self.number, self.kind, language)
 
     @property
     def carrier(self) -> str | None:
+        """The carrier in the active language (see `carrier_in`)."""
+        return self.carrier_in(display_language())
+
+    def carrier_in(self, language: str) -> str | None:
+        """The carrier: the prefix rule's host network if it names one, else phonenumbers'."""
         if self.kind == "international":
-            return self.facts.carrier
-        return self.prefix_carrier or self.facts.carrier
+            return self.facts_in(language).carrier
+        if self.prefix_carrier and language != "zh":
+            return carrier_name_en(self.prefix_carrier) or self.facts_in(language).carrier
+        return self.prefix_carrier or self.facts_in(language).carrier
 
     @property
     def region(self) -> str | None:
-        return self.facts.region
+        """The region (or, for an international number, the country) in the active language."""
+        return self.region_in(display_language())
+
+    def region_in(self, language: str) -> str | None:
+        return self.facts_in(language).region
 
     @property
     def e164(self) -> str | None:
-        return self.facts.e164
+        return self.facts_in("zh").e164
+
+    @property
+    def institution_en(self) -> str | None:
+        """The English name of the official institution, where the data has one."""
+        if not self.is_official_institution:
+            return None
+        row = institution_for_number(self.number)
+        return (row.name_en or None) if row is not None else None
 
     @property
     def label_zh(self) -> str:
         if self.kind == "international":
-            region = self.region
+            region = self.region_in("zh")
             return f"境外号码（{region}）" if region else "境外号码"
         return self.rule_label_zh
 
@@ -262,12 +298,43 @@ def _library() -> tuple[ModuleType, ModuleType]:
     return carrier, geocoder
 
 
+def display_language() -> str:
+    """``"en"`` when the active Django language is English, else ``"zh"`` (also outside Django)."""
+    try:
+        from django.utils.translation import get_language
+
+        language = get_language()
+    except ImproperlyConfigured:  # plain scripts and doctests without settings
+        return "zh"
+    return "en" if (language or "").lower().startswith("en") else "zh"
+
+
+@cache
+def _carrier_names_en() -> dict[str, str]:
+    """English names of the carriers, from the carriers' own rows of ``institutions.json``."""
+    return {row.name: row.name_en for row in institutions().values() if row.role == "carrier"}
+
+
+def carrier_name_en(name: str) -> str | None:
+    """The English name of a carrier as ``prefixes.json`` writes it; ``None`` if unknown.
+
+    >>> carrier_name_en("中国移动"), carrier_name_en("中国电信（虚拟运营商）")
+    ('China Mobile', 'China Telecom (virtual operator)')
+    """
+    base = name.removesuffix(_VIRTUAL_SUFFIX)
+    english = _carrier_names_en().get(base)
+    if english is None:
+        return None
+    return f"{english} (virtual operator)" if base != name else english
+
+
 @lru_cache(maxsize=32768)
-def library_facts(number: str, kind: str) -> LibraryFacts:
+def library_facts(number: str, kind: str, language: str = "zh") -> LibraryFacts:
     """Carrier, region and E.164 form of a classified number, where phonenumbers knows them.
 
     ``kind`` is the number's kind from `classify_sender`: an international number is parsed as
-    written (+<country>…), a mainland mobile or landline in China's numbering plan.
+    written (+<country>…), a mainland mobile or landline in China's numbering plan. ``language``
+    is ``"zh"`` or ``"en"``: each language has its own cache entry.
     """
     import phonenumbers
 
@@ -278,8 +345,8 @@ def library_facts(number: str, kind: str) -> LibraryFacts:
             return LibraryFacts(e164=number)
         pn_carrier, pn_geocoder = _library()
         return LibraryFacts(
-            carrier=pn_carrier.name_for_number(parsed, "zh") or None,
-            region=pn_geocoder.country_name_for_number(parsed, "zh") or None,
+            carrier=pn_carrier.name_for_number(parsed, language) or None,
+            region=pn_geocoder.country_name_for_number(parsed, language) or None,
             e164=number,
         )
     try:
@@ -287,9 +354,9 @@ def library_facts(number: str, kind: str) -> LibraryFacts:
     except phonenumbers.NumberParseException:
         return _NO_FACTS
     pn_carrier, pn_geocoder = _library()
-    region = pn_geocoder.description_for_number(parsed, "zh")
+    region = pn_geocoder.description_for_number(parsed, language)
     return LibraryFacts(
-        carrier=pn_carrier.name_for_number(parsed, "zh") or None,
+        carrier=pn_carrier.name_for_number(parsed, language) or None,
         region=None if region in _VAGUE_REGIONS else region,
         e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
     )

@@ -118,17 +118,17 @@ def sender_verdict(
         case_findings.append("personal_number")
 
     code = _verdict_code(info, categories)
-    facts = _facts(info, analyses)
+    facts, facts_en = _facts(info, analyses)
     headline = texts["verdicts"][code]
     return SenderVerdict(
         number=info.number,
         kind=info.kind,
         code=code,
         headline_zh=_fill(headline["headline_zh"], facts),
-        headline_en=_fill(headline["headline_en"], facts),
+        headline_en=_fill(headline["headline_en"], facts_en),
         detail_zh=_fill(headline["detail_zh"], facts),
-        detail_en=_fill(headline["detail_en"], facts),
-        official=_official_answer(info, facts),
+        detail_en=_fill(headline["detail_en"], facts_en),
+        official=_official_answer(info, facts, facts_en),
         specifics=_specifics_answer(signals),
         abuse=_abuse_answer(categories),
         categories=categories,
@@ -202,19 +202,33 @@ def _verdict_code(info: SenderInfo, categories: list[str]) -> str:
     }.get(info.kind, "unknown")
 
 
-def _facts(info: SenderInfo, analyses: Sequence[Analysis]) -> dict[str, str]:
+def _facts(info: SenderInfo, analyses: Sequence[Analysis]) -> tuple[dict[str, str], dict[str, str]]:
+    """The facts the texts are filled with: for the Chinese texts and for the English ones.
+
+    The English facts name the institution and region in English where the data has them; what
+    stays Chinese (an institution without an English name, the messages' own signatures) is
+    plain text, marked up as Chinese by the templates (``mark_chinese``).
+    """
     signatures = []
     for analysis in analyses:
         for match in _SIGNATURE.finditer(analysis.body):
             if match.group(0) not in signatures:
                 signatures.append(match.group(0))
-    return {
+    region_zh = info.region_in("zh")
+    region_en = info.region_in("en")
+    facts = {
         "number": info.number or info.raw or "?",
         "institution": info.institution or "",
-        "region": f"（{info.region}）" if info.region else "",
-        "region_en": f" ({info.region})" if info.region else "",
+        "region": f"（{region_zh}）" if region_zh else "",
+        "region_en": f" ({region_en})" if region_en else "",
         "signatures": "、".join(signatures) if signatures else "（没有签名 / none）",
     }
+    facts_en = {
+        **facts,
+        "institution": info.institution_en or info.institution or "",
+        "signatures": ", ".join(signatures) if signatures else "(none)",
+    }
+    return facts, facts_en
 
 
 def _fill(template: str, facts: Mapping[str, str]) -> str:
@@ -228,14 +242,16 @@ class _Missing(dict[str, str]):
         return "{" + key + "}"
 
 
-def _official_answer(info: SenderInfo, facts: Mapping[str, str]) -> Answer:
+def _official_answer(
+    info: SenderInfo, facts: Mapping[str, str], facts_en: Mapping[str, str]
+) -> Answer:
     table: dict[str, Any] = verdict_texts()["official"]
     if info.is_official_institution:
         key = "public_body" if info.institution_role in _PUBLIC_ROLES else "institution"
     else:
         key = info.kind if info.kind in table else "unknown"
     row = table[key]
-    return Answer(row["code"], _fill(row["zh"], facts), _fill(row["en"], facts))
+    return Answer(row["code"], _fill(row["zh"], facts), _fill(row["en"], facts_en))
 
 
 def _specifics_answer(signals: list[str]) -> Answer:
