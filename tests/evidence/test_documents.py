@@ -361,17 +361,7 @@ def test_a_200_item_list_prints_every_full_hash_as_text_with_page_numbers() -> N
         }
         for n in range(1, 201)
     ]
-    doc = {
-        "title": "证据目录",
-        "case_title": "测试案件",
-        "date": "2026年11月29日",
-        "date_iso": "2026-11-29",
-        "complainant": {"name": "张三"},
-        "lender": "某某消费金融有限公司",
-        "items": items,
-        "messages": [],
-        "figures": {},
-    }
+    doc = _evidence_doc(items, [])
 
     rendered = render_pdf("pdf/evidence_list.html", {"doc": doc})
 
@@ -416,24 +406,16 @@ def test_the_evidence_list_charts_print_in_the_body_font_not_two_more_faces() ->
         }
         for day in range(1, 31)
     ]
+    item = {
+        "no": 1,
+        "name": "催收短信截图",
+        "source": "本人手机截图",
+        "purpose": "证明夜间催收",
+        "page_range": "1",
+        "sha256": hashlib.sha256(b"item").hexdigest(),
+    }
     doc = {
-        "title": "证据目录",
-        "case_title": "测试案件",
-        "date": "2026年11月29日",
-        "date_iso": "2026-11-29",
-        "complainant": {"name": "张三"},
-        "lender": "某某消费金融有限公司",
-        "items": [
-            {
-                "no": 1,
-                "name": "催收短信截图",
-                "source": "本人手机截图",
-                "purpose": "证明夜间催收",
-                "page_range": "1",
-                "sha256": hashlib.sha256(b"item").hexdigest(),
-            }
-        ],
-        "messages": [],
+        **_evidence_doc([item], []),
         "figures": {"messages_received": 75, "call_attempts": 90, "calls_connected": 30},
         "stats": {"totals": {}, "senders": [], "days": days, "categories": {}},
     }
