@@ -42,6 +42,9 @@ def _provision_dict(provision: Provision) -> dict[str, Any]:
         "id": provision.id,
         "title": provision.title.zh,
         "gist": provision.gist.zh,
+        # For the English page beside the Chinese the letter quotes (the letter is Chinese).
+        "title_en": provision.title.en,
+        "gist_en": provision.gist.en,
         "effective": provision.effective,
         "source": provision.source,
         "confidence": provision.confidence,

@@ -9,6 +9,7 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from collectguard.cases.models import Case
@@ -99,6 +100,21 @@ def test_the_letter_page_shows_the_preview_and_the_cautions(
     # 信用卡办法第70条 and 第68条 are Medium confidence: the page says so.
     assert "可信度：中" in page
     assert "12348" in page
+
+
+def test_the_english_letter_page_explains_the_cited_provisions_in_english(
+    borrower_client: Client, case: Case, situation: Situation, proposal: Proposal
+) -> None:
+    from collectguard.negotiation.content import PROVISIONS
+
+    card = PROVISIONS["CC-BANK-70"]  # cited with a caution for a credit card
+    borrower_client.cookies["django_language"] = "en"
+    page = body(borrower_client.get(reverse("negotiation:letter", args=[case.pk])))
+    assert card.title.zh in page  # quoted as the letter quotes it
+    assert escape(card.title.en) in page and escape(card.gist.en) in page
+    borrower_client.cookies["django_language"] = "zh-hans"
+    chinese = body(borrower_client.get(reverse("negotiation:letter", args=[case.pk])))
+    assert card.title.zh in chinese and escape(card.gist.en) not in chinese
 
 
 def test_the_letter_page_lists_what_is_missing(borrower_client: Client, case: Case) -> None:
