@@ -397,7 +397,7 @@ class _Importer:
             self.backup,
         )
         incoming_, outgoing, sms, mms = self.incoming, self.outgoing, self.sms, self.mms
-        sqlite, when = self.sqlite, self.when
+        db_time = self.db_time
         return [
             (
                 case_id,
@@ -408,9 +408,7 @@ class _Importer:
                 mms if is_mms else sms,
                 box,
                 body,
-                str(EPOCH_NAIVE + timedelta(milliseconds=date_ms))
-                if sqlite
-                else when(datetime_from_ms(date_ms)),
+                db_time(date_ms),
                 date_ms,
                 backup,
                 batch_id,
