@@ -9,6 +9,7 @@ from typing import Any, Final
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from collectguard.intake.analysis.model import rule_id as estimate_rule_id
 from collectguard.legal.reference import behaviours, rules_data
 
 CATEGORY_LABELS: Final[dict[str, Any]] = {
@@ -59,10 +60,14 @@ def english() -> bool:
 
 @cache
 def _rule_explanations() -> dict[str, tuple[str, str]]:
-    return {
+    """Per rule id, its own explanation; the statistical model's findings have theirs too."""
+    found = {
         row["id"]: (row.get("explanation_zh") or "", row.get("explanation_en") or "")
         for row in rules_data()["rules"]
     }
+    for category, text in rules_data()["model"]["explanations"].items():
+        found[estimate_rule_id(category)] = (text["zh"], text["en"])
+    return found
 
 
 def finding_explanation(finding: dict[str, Any]) -> str:

@@ -13,46 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 from collectguard.intake.analysis import Analysis
+from collectguard.intake.analysis.context import DEBT_SIGNALS, mentions_collection
 from collectguard.intake.analysis.findings import SHANGHAI
 from collectguard.intake.analysis.verdict import NIGHT_END_HOUR, NIGHT_START_HOUR
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-
-#: Signals that show a message is about a debt (an institution's name alone does not: shops and
-#: banks advertise too).
-DEBT_SIGNALS: Final = frozenset({"amount", "contract_ref", "repayment_channel"})
-
-# Words of debt collection, allowing a separator or two between the characters because
-# collectors write "逾 期" and "还-款" to get past filters.
-_VOCABULARY: Final = (
-    "逾期",
-    "欠款",
-    "欠钱",
-    "欠债",
-    "债务",
-    "还款",
-    "还钱",
-    "还清",
-    "结清",
-    "催收",
-    "催缴",
-    "借款",
-    "贷款",
-    "网贷",
-    "账单",
-    "分期",
-    "本金",
-    "利息",
-    "罚息",
-    "违约金",
-    "法务",
-    "征信",
-    "协商",
-    "延期",
-)
-_COLLECTION_WORDS: Final = re.compile(
-    "|".join(r"[\W_]{0,2}".join(re.escape(ch) for ch in word) for word in _VOCABULARY)
-)
 
 
 def datetime_from_ms(date_ms: int) -> datetime:
@@ -127,15 +92,6 @@ def backup_sms_key(number: str, date_ms: int, box: str, is_mms: bool, body: str)
     """
     text = f"backup-sms\x1f{number}\x1f{date_ms}\x1f{box}\x1f{is_mms}\x1f{body}"
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def mentions_collection(body: str) -> bool:
-    """Whether the text uses the vocabulary of debt collection.
-
-    >>> mentions_collection("您的借款已逾 期"), mentions_collection("周末回家吃饭吗？")
-    (True, False)
-    """
-    return _COLLECTION_WORDS.search(body) is not None
 
 
 def is_collection_related(analysis: Analysis) -> bool:

@@ -25,6 +25,7 @@ from collectguard.intake.analysis import (
     classify_sender,
     sender_verdict,
 )
+from collectguard.intake.analysis.model import is_estimate
 from collectguard.intake.highlight import highlight
 from collectguard.intake.labels import category_label, finding_explanation
 from collectguard.intake.models import Call, Direction, ImportBatch, Message, Sender
@@ -56,6 +57,8 @@ class FindingDetail:
     matched_text: str
     explanation: str
     provisions: list[Provision]
+    # Found by the statistical model, not by a rule (``analysis/model.py``): shown as an estimate.
+    estimated: bool = False
 
     @property
     def needs_caution(self) -> bool:
@@ -81,6 +84,7 @@ def finding_details(body: str, findings: list[dict[str, Any]]) -> list[FindingDe
                 matched_text=body[start:end],
                 explanation=finding_explanation(finding),
                 provisions=[table[pid] for pid in finding.get("provisions", []) if pid in table],
+                estimated=is_estimate(finding.get("rule")),
             )
         elif body[start:end] and body[start:end] not in detail.matched_text:
             detail.matched_text += "…" + body[start:end]

@@ -43,6 +43,9 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cache, lru_cache
 from typing import Any, Final, NamedTuple
 
+from collectguard.intake.analysis.context import DEBT_SIGNALS, mentions_collection
+from collectguard.intake.analysis.model import model as estimator
+from collectguard.intake.analysis.model import rule_id as estimate_rule_id
 from collectguard.intake.analysis.normalize import normalize_for_matching
 from collectguard.intake.analysis.senders import SenderInfo, classify_sender
 from collectguard.legal.reference import (
@@ -238,6 +241,8 @@ class _Compiled:
     # Per category, regexes one of which matches in a sentence that states a lawful procedure
     # covering the category (``negation.lawful`` of rules.json, joined by ``_any_of``).
     lawful_for: Mapping[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    # Per institution role, the categories some rule exempts it from (``_estimates``).
+    exempt_for: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # ``plan`` memo: the gate's answer per set of relevant characters (see ``plan``).
     plans: dict[frozenset[str], _Plan | None] = field(default_factory=dict)
 
@@ -642,6 +647,10 @@ def _compiled() -> _Compiled:
     if names is not None:
         signals.append(("institution", names, True))
         signal_necessary.append(_necessary_clauses(names.pattern))
+    exempt_for: dict[str, set[str]] = {}
+    for unit in units:
+        for role in unit.rule.exempt_roles:
+            exempt_for.setdefault(role, set()).add(unit.rule.category)
     negation = data["negation"]
     lawful_rows = [
         (frozenset(row["categories"]), literal_first(row["pattern"], lexicon))
@@ -665,6 +674,7 @@ def _compiled() -> _Compiled:
             )
             for category in {category for categories, _ in lawful_rows for category in categories}
         },
+        exempt_for={role: frozenset(found) for role, found in exempt_for.items()},
     )
     # The compiled rules (tens of thousands of regex and tuple objects) live as long as the
     # process: moved out of the collector's generations, later collections stop traversing
@@ -837,10 +847,11 @@ class _Core(NamedTuple):
 _NOTHING: Final = _Core(hits=(), categories=(), signals=(), institution_names=(), urgent=False)
 
 
-def _core(body: str, role: str | None, *, prefilter: bool = True) -> _Core:
+def _core(body: str, role: str | None, *, prefilter: bool = True, estimate: bool = True) -> _Core:
     """Findings, signals and urgency of ``body`` for a sender with institution ``role``.
 
     ``prefilter=False`` runs every regex; the result is the same (tests check it), only slower.
+    ``estimate=False`` leaves out the statistical model's findings: the rules alone.
     """
     compiled = _compiled()
     text, starts, ends = normalize_for_matching(body)
@@ -848,13 +859,14 @@ def _core(body: str, role: str | None, *, prefilter: bool = True) -> _Core:
     signal_entries: Sequence[_SignalEntry]
     if prefilter:
         plan = compiled.plan(text)
-        if plan is None:
-            return _NOTHING
-        units, signal_entries = plan
+        units, signal_entries = plan if plan is not None else ((), ())
     else:
         units, signal_entries = compiled.units, compiled.signals
     hits = _hits(compiled, units, text, starts, ends, role) if units else ()
     signals, names = _signals(signal_entries, text) if signal_entries else ((), ())
+    estimated = _estimates(text, starts, ends, hits, role, signals) if estimate else ()
+    if estimated:
+        hits = tuple(sorted(hits + estimated, key=lambda h: (h[2], h[3], _CATEGORY_ORDER[h[0]])))
     if not hits:
         if not signals:
             return _NOTHING
@@ -910,6 +922,97 @@ def _hits(
             hits.append((category, behaviour, starts[start], ends[end - 1], rule, urgent))
     hits.sort(key=lambda h: (h[2], h[3], _CATEGORY_ORDER[h[0]]))
     return tuple(hits)
+
+
+def _estimates(
+    text: str,
+    starts: Sequence[int] | None,
+    ends: Sequence[int] | None,
+    hits: Sequence[_Hit],
+    role: str | None,
+    signals: Sequence[str],
+) -> tuple[_Hit, ...]:
+    """The statistical model's findings (``model.py``) for categories no rule found, in original
+    coordinates.
+
+    A category some rule exempts the sender's institution role from (the real court's 12368 may
+    speak as a court) is not estimated for that sender either. A message with nothing of a debt
+    about it (no rule finding, no debt signal, no collection word) needs the model's higher
+    ``context_threshold``: "明天电影院门口见" from a friend is not a visit threat.
+    """
+    if not text:
+        return ()
+    skip = {hit[0] for hit in hits}
+    if role is not None:
+        skip.update(_compiled().exempt_for.get(role, ()))
+    in_context = bool(hits) or not DEBT_SIGNALS.isdisjoint(signals) or mentions_collection(text)
+    # The model's own memo of recent texts is a result cache too: off when the analyser's is.
+    found = estimator().found(text, skip, in_context=in_context, memo=result_cache.size > 0)
+    if not found:
+        return ()
+    compiled = _compiled()
+    bounds = _Bounds(text)
+    found = [
+        (category, start, end)
+        for category, start, end in found
+        if not _estimate_withdrawn(compiled, category, text, start, end, bounds)
+    ]
+    rules = _estimate_rules()
+    return tuple(
+        (
+            category,
+            rules[category].behaviour,
+            start if starts is None else starts[start],
+            end if ends is None else ends[end - 1],
+            rules[category],
+            False,
+        )
+        for category, start, end in found
+    )
+
+
+def _estimate_withdrawn(
+    compiled: _Compiled, category: str, text: str, start: int, end: int, bounds: _Bounds
+) -> bool:
+    """Whether the sentence of a model finding denies, warns or states a lawful procedure.
+
+    The model reads substrings, not sentences, so "你家人的电话我们不会打" looks to it like a
+    threat to call the family. The rules' own tests decide instead: a denial cue anywhere in the
+    sentence that would deny a rule match right after it (so "只要你还钱就不会…" still counts),
+    a fraud warning, or a lawful procedure covering the category.
+    """
+    around = bounds.around(start, end)
+    sentence_start, _, _, sentence_end = around
+    lawful = compiled.lawful_for.get(category)
+    if lawful and _lawful(lawful, category, bounds, around):
+        return True
+    for cue in compiled.cue.finditer(text, sentence_start, sentence_end):
+        after = min(cue.end() + 1, sentence_end)
+        if after > cue.end() and _denied(
+            compiled, text, cue.end(), after, bounds, bounds.around(cue.end(), after)
+        ):
+            return True
+    return bool(bounds.warned.get(sentence_start))
+
+
+@cache
+def _estimate_rules() -> dict[str, _Rule]:
+    """One pseudo-rule per category for the model's findings (rule id ``MODEL-<category>``)."""
+    found = estimator()
+    return {
+        category: _Rule(
+            id=estimate_rule_id(category),
+            category=category,
+            behaviour=found.behaviours[category],
+            urgent=False,
+            negatable=False,
+            exempt_roles=frozenset(),
+            not_after="",
+            explanation_zh=found.explanations[category][0],
+            explanation_en=found.explanations[category][1],
+        )
+        for category in found.categories
+    }
 
 
 def _placed(rule: _Rule, text: str, start: int, end: int) -> bool:
@@ -1018,6 +1121,11 @@ result_cache = ResultCache()
 @lru_cache(maxsize=4096)
 def _provision_ids(behaviour: str, day: date) -> tuple[str, ...]:
     return tuple(p.id for p in provisions_for_behaviour(behaviour, day))
+
+
+def rule_categories(body: str, sender: str = "") -> tuple[str, ...]:
+    """The categories the rules alone find in ``body`` (no cache, no statistical model)."""
+    return _core(body, classify_sender(sender).institution_role, estimate=False).categories
 
 
 def analyze(body: str, *, sender: str = "", received_at: datetime | None = None) -> Analysis:

@@ -1,0 +1,235 @@
+"""A statistical second opinion beside the rules: character n-gram logistic regression.
+
+The rules of ``rules.json`` flag what they find with high precision, but on text written by
+people who never saw them they miss a quarter to a third of veiled threats, exposure threats and
+impersonation (docs/analysis-quality.md): every writer phrases menace differently. This model,
+trained on the repository's labelled sets by ``scripts/train_model.py``, reads the whole message
+instead of looking for patterns, and adds a category the rules did not find when it is at least
+``threshold`` sure. It never removes what a rule found.
+
+Its findings are marked as estimates (rule id ``MODEL-<category>``): the span highlighted is the
+stretch of text that pushed the score up most, the explanation says it is an estimate to check,
+and the provisions are those of the category's main behaviour (the ``model`` section of
+rules.json).
+
+Features are the distinct 1- to 3-character substrings of the normalised matching text (the text
+the rules read, so 通 讯 录 and tong讯录 look alike), with digits folded to 0. The score of a
+category is ``sigmoid(bias + sum(weights of the substrings present) / sqrt(max(number present,
+floor)))``.
+Scoring costs a set of substrings, one set intersection with the vocabulary and a column sum
+over the few dozen substrings found: about as much as the rules on a short message.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from operator import add
+from pathlib import Path
+from typing import Any, Final
+
+from collectguard.legal.reference import rules_data
+
+MODEL_PATH: Final = Path(__file__).resolve().parent / "data" / "model.json"
+# Weights are stored as integers: the weight times SCALE, rounded.
+SCALE: Final = 1000
+# Every digit counts as 0: 138xxxx and 159xxxx, 3天 and 7天 read alike.
+DIGITS: Final = str.maketrans("0123456789", "0000000000")
+# The rule id of a model finding of ``category``.
+RULE_PREFIX: Final = "MODEL-"
+
+
+def features(text: str, nmax: int = 3) -> set[str]:
+    """The distinct 1- to ``nmax``-character substrings of the matching text ``text``.
+
+    >>> sorted(features("欠12"))
+    ['0', '00', '欠', '欠0', '欠00']
+    """
+    text = text.translate(DIGITS)
+    found = set(text)
+    previous: list[str] = list(text)
+    for n in range(2, nmax + 1):
+        # Each n-gram is an (n-1)-gram plus the character after it, joined in C.
+        previous = list(map(add, previous, text[n - 1 :]))
+        found.update(previous)
+    return found
+
+
+# A substring's weights packed into one integer, ``_FIELD`` bits per category, each offset by
+# ``_OFFSET`` so it is never negative: the sum over the substrings present is one C-level
+# ``sum`` of integers, unpacked per category after (exact: the weights are integers).
+_FIELD: Final = 40
+_OFFSET: Final = 1 << 20
+_MASK: Final = (1 << _FIELD) - 1
+# Scores of recently seen texts, keyed on the digit-folded text: template messages that differ
+# only in amounts, dates or numbers are scored once.
+_MEMO_SIZE: Final = 8192
+_MEMO_MAX_TEXT: Final = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    categories: tuple[str, ...]
+    # Stored integers (weight times ``SCALE``): the bias, and per substring one per category.
+    bias: tuple[int, ...]
+    weights: Mapping[str, tuple[int, ...]]
+    threshold: float
+    # The threshold for a text with nothing of a debt about it (``findings._estimates``).
+    context_threshold: float
+    nmax: int
+    # Categories that need a higher probability than ``threshold``.
+    thresholds: Mapping[str, float]
+    behaviours: Mapping[str, str]
+    explanations: Mapping[str, tuple[str, str]]
+    # The sum is divided by the square root of the number of substrings, but of at least this
+    # many: a short text ("明天门口见") cannot score high on two or three strong words alone.
+    floor: int = 1
+    packed: Mapping[str, int] = field(default_factory=dict)
+    vocabulary: frozenset[str] = frozenset()
+    memo: Callable[[str], tuple[float, ...]] = field(default=lambda text: ())
+
+    def __post_init__(self) -> None:
+        for gram, values in self.weights.items():
+            if len(values) != len(self.categories) or any(abs(v) >= _OFFSET for v in values):
+                raise ValueError(f"model weights of {gram!r} do not fit")
+        packed = {
+            gram: sum((value + _OFFSET) << (_FIELD * i) for i, value in enumerate(values))
+            for gram, values in self.weights.items()
+        }
+        object.__setattr__(self, "packed", packed)
+        object.__setattr__(self, "vocabulary", frozenset(packed))
+        object.__setattr__(self, "memo", lru_cache(maxsize=_MEMO_SIZE)(self._probabilities))
+
+    def threshold_for(self, category: str, in_context: bool = True) -> float:
+        threshold = self.thresholds.get(category, self.threshold)
+        return threshold if in_context else max(threshold, self.context_threshold)
+
+    def scores(self, text: str, *, memo: bool = True) -> dict[str, float]:
+        """Each category's probability for the matching text ``text`` (``memo=False``: computed
+        afresh, as with the analyser's result cache turned off)."""
+        folded = text.translate(DIGITS)
+        if memo and len(folded) <= _MEMO_MAX_TEXT:
+            found = self.memo(folded)
+        else:
+            found = self._probabilities(folded)
+        return dict(zip(self.categories, found, strict=True))
+
+    def _probabilities(self, folded: str) -> tuple[float, ...]:
+        present = features(folded, self.nmax)
+        if not present:
+            return (0.0,) * len(self.categories)
+        known = present & self.vocabulary
+        total = sum(map(self.packed.__getitem__, known))
+        offset = len(known) * _OFFSET
+        scale = 1 / math.sqrt(max(len(present), self.floor))
+        return tuple(
+            _sigmoid((bias + scale * (((total >> (_FIELD * i)) & _MASK) - offset)) / SCALE)
+            for i, bias in enumerate(self.bias)
+        )
+
+    def found(
+        self, text: str, already: Iterable[str] = (), *, in_context: bool = True, memo: bool = True
+    ) -> list[tuple[str, int, int]]:
+        """``(category, start, end)`` for each category at or above the threshold that is not in
+        ``already``; the span, in ``text``'s coordinates, is where the score came from.
+
+        ``in_context=False`` (nothing shows the text is about a debt) uses ``context_threshold``.
+        """
+        skip = set(already)
+        extra = [
+            category
+            for category, probability in self.scores(text, memo=memo).items()
+            if category not in skip and probability >= self.threshold_for(category, in_context)
+        ]
+        return [(category, *self.span(text, category)) for category in extra]
+
+    def span(self, text: str, category: str) -> tuple[int, int]:
+        """The stretch of ``text`` whose substrings add most to ``category``'s score.
+
+        Each substring's weight is shared among its characters; the span is the maximum-sum run
+        of characters (Kadane), trimmed of separators, or the whole text when no run adds.
+        """
+        column = self.categories.index(category)
+        folded = text.translate(DIGITS)
+        gain = [0.0] * len(folded)
+        for n in range(1, self.nmax + 1):
+            for i in range(len(folded) - n + 1):
+                weight = self.weights.get(folded[i : i + n])
+                if weight is not None and weight[column]:
+                    share = weight[column] / n
+                    for j in range(i, i + n):
+                        gain[j] += share
+        best, best_start, best_end = 0.0, 0, len(text)
+        running, run_start = 0.0, 0
+        for index, value in enumerate(gain):
+            if running <= 0:
+                running, run_start = 0.0, index
+            running += value
+            if running > best:
+                best, best_start, best_end = running, run_start, index + 1
+        start, end = best_start, best_end
+        while start < end and not text[start].isalnum():
+            start += 1
+        while end > start and not text[end - 1].isalnum():
+            end -= 1
+        return (start, end) if start < end else (0, len(text))
+
+
+def _sigmoid(z: float) -> float:
+    if z < -30:
+        return 0.0
+    if z > 30:
+        return 1.0
+    return 1 / (1 + math.exp(-z))
+
+
+def load(data: Mapping[str, Any], text: Mapping[str, Any]) -> Model:
+    """A ``Model`` from the content of model.json (see ``scripts/train_model.py``) and the
+    ``model`` section of rules.json (``text``: each category's behaviour and explanation)."""
+    if data.get("scale") != SCALE:
+        raise ValueError(f"model.json: weights are not scaled by {SCALE}")
+    categories = tuple(data["categories"])
+    return Model(
+        categories=categories,
+        bias=tuple(int(value) for value in data["bias"]),
+        weights={gram: tuple(map(int, values)) for gram, values in data["weights"].items()},
+        threshold=float(data["params"]["threshold"]),
+        context_threshold=float(data["params"]["context_threshold"]),
+        thresholds={k: float(v) for k, v in data["params"]["category_thresholds"].items()},
+        nmax=int(data["params"]["nmax"]),
+        floor=int(data["params"]["floor"]),
+        behaviours={category: text["behaviours"][category] for category in categories},
+        explanations={
+            category: (text["explanations"][category]["zh"], text["explanations"][category]["en"])
+            for category in categories
+        },
+    )
+
+
+@cache
+def model() -> Model:
+    """The process's model (read from model.json on first use)."""
+    with MODEL_PATH.open(encoding="utf-8") as handle:
+        return load(json.load(handle), rules_data()["model"])
+
+
+def rule_id(category: str) -> str:
+    return RULE_PREFIX + category
+
+
+def is_estimate(rule: str | None) -> bool:
+    """Whether a stored finding's rule id is the model's."""
+    return bool(rule) and str(rule).startswith(RULE_PREFIX)
+
+
+def explanations() -> dict[str, tuple[str, str]]:
+    """``rule id → (Chinese, English)`` explanation of each model finding."""
+    return {rule_id(category): text for category, text in model().explanations.items()}
+
+
+def as_sequence(values: Sequence[float]) -> list[int]:
+    """Weights as stored in model.json."""
+    return [round(value * SCALE) for value in values]
