@@ -947,42 +947,50 @@ def _estimates(
         skip.update(_compiled().exempt_for.get(role, ()))
     in_context = bool(hits) or not DEBT_SIGNALS.isdisjoint(signals) or mentions_collection(text)
     # The model's own memo of recent texts is a result cache too: off when the analyser's is.
-    found = estimator().found(text, skip, in_context=in_context, memo=result_cache.size > 0)
-    if not found:
+    model = estimator()
+    categories = model.found(text, skip, in_context=in_context, memo=result_cache.size > 0)
+    if not categories:
         return ()
     compiled = _compiled()
     bounds = _Bounds(text)
-    found = [
-        (category, start, end)
-        for category, start, end in found
-        if not _estimate_withdrawn(compiled, category, text, start, end, bounds)
-    ]
     rules = _estimate_rules()
-    return tuple(
-        (
-            category,
-            rules[category].behaviour,
-            start if starts is None else starts[start],
-            end if ends is None else ends[end - 1],
-            rules[category],
-            False,
+    found: list[_Hit] = []
+    for category in categories:
+        # Judged in the sentence of the model's strongest evidence, and highlighted there.
+        around = bounds.around(*model.evidence(text, category))
+        if _estimate_withdrawn(compiled, category, text, bounds, around):
+            continue
+        start, end = model.span(text, category, around[0], around[3])
+        found.append(
+            (
+                category,
+                rules[category].behaviour,
+                start if starts is None else starts[start],
+                end if ends is None else ends[end - 1],
+                rules[category],
+                False,
+            )
         )
-        for category, start, end in found
-    )
+    return tuple(found)
 
 
 def _estimate_withdrawn(
-    compiled: _Compiled, category: str, text: str, start: int, end: int, bounds: _Bounds
+    compiled: _Compiled,
+    category: str,
+    text: str,
+    bounds: _Bounds,
+    around: tuple[int, int, int, int],
 ) -> bool:
-    """Whether the sentence of a model finding denies, warns or states a lawful procedure.
+    """Whether the sentence ``around`` a model finding denies, warns or states a lawful procedure.
 
     The model reads substrings, not sentences, so "你家人的电话我们不会打" looks to it like a
     threat to call the family. The rules' own tests decide instead: a denial cue anywhere in the
     sentence that would deny a rule match right after it (so "只要你还钱就不会…" still counts),
     a fraud warning, or a lawful procedure covering the category.
     """
-    around = bounds.around(start, end)
     sentence_start, _, _, sentence_end = around
+    if compiled.warning.search(text, sentence_start, sentence_end) is not None:
+        return True
     lawful = compiled.lawful_for.get(category)
     if lawful and _lawful(lawful, category, bounds, around):
         return True
@@ -992,7 +1000,7 @@ def _estimate_withdrawn(
             compiled, text, cue.end(), after, bounds, bounds.around(cue.end(), after)
         ):
             return True
-    return bool(bounds.warned.get(sentence_start))
+    return False
 
 
 @cache

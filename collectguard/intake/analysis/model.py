@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import repeat
 from operator import add
 from pathlib import Path
 from typing import Any, Final
@@ -36,8 +38,20 @@ from collectguard.legal.reference import rules_data
 MODEL_PATH: Final = Path(__file__).resolve().parent / "data" / "model.json"
 # Weights are stored as integers: the weight times SCALE, rounded.
 SCALE: Final = 1000
-# Every digit counts as 0: 138xxxx and 159xxxx, 3天 and 7天 read alike.
-DIGITS: Final = str.maketrans("0123456789", "0000000000")
+# Every digit counts as 0: 138xxxx and 159xxxx, 3天 and 7天 read alike (a regex is several
+# times faster than ``str.translate`` on Chinese text).
+_DIGIT: Final = re.compile("[0-9]")
+
+
+def fold_digits(text: str) -> str:
+    """``text`` with every ASCII digit replaced by 0 (the same length).
+
+    >>> fold_digits("欠12元")
+    '欠00元'
+    """
+    return _DIGIT.sub("0", text)
+
+
 # The rule id of a model finding of ``category``.
 RULE_PREFIX: Final = "MODEL-"
 
@@ -48,7 +62,10 @@ def features(text: str, nmax: int = 3) -> set[str]:
     >>> sorted(features("欠12"))
     ['0', '00', '欠', '欠0', '欠00']
     """
-    text = text.translate(DIGITS)
+    return _folded_features(fold_digits(text), nmax)
+
+
+def _folded_features(text: str, nmax: int) -> set[str]:
     found = set(text)
     previous: list[str] = list(text)
     for n in range(2, nmax + 1):
@@ -64,10 +81,18 @@ def features(text: str, nmax: int = 3) -> set[str]:
 _FIELD: Final = 40
 _OFFSET: Final = 1 << 20
 _MASK: Final = (1 << _FIELD) - 1
-# Scores of recently seen texts, keyed on the digit-folded text: template messages that differ
+_SHIFTS: Final = tuple(_FIELD * i for i in range(64))
+# Logits of recently seen texts, keyed on the digit-folded text: template messages that differ
 # only in amounts, dates or numbers are scored once.
 _MEMO_SIZE: Final = 8192
 _MEMO_MAX_TEXT: Final = 500
+
+
+def _logit(probability: float) -> float:
+    """The score (times ``SCALE``) at which the probability reaches ``probability``."""
+    if probability >= 1:
+        return math.inf
+    return SCALE * math.log(probability / (1 - probability))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +114,10 @@ class Model:
     floor: int = 1
     packed: Mapping[str, int] = field(default_factory=dict)
     vocabulary: frozenset[str] = frozenset()
+    # The packed weights of a substring the model does not know (zero for every category).
+    zero: int = 0
+    # Per category, the score each threshold stands for: (in context, out of context).
+    limits: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())
     memo: Callable[[str], tuple[float, ...]] = field(default=lambda text: ())
 
     def __post_init__(self) -> None:
@@ -99,9 +128,17 @@ class Model:
             gram: sum((value + _OFFSET) << (_FIELD * i) for i, value in enumerate(values))
             for gram, values in self.weights.items()
         }
+        limits = tuple(
+            tuple(_logit(self.threshold_for(category, in_context)) for category in self.categories)
+            for in_context in (True, False)
+        )
         object.__setattr__(self, "packed", packed)
         object.__setattr__(self, "vocabulary", frozenset(packed))
-        object.__setattr__(self, "memo", lru_cache(maxsize=_MEMO_SIZE)(self._probabilities))
+        object.__setattr__(
+            self, "zero", sum(_OFFSET << _SHIFTS[i] for i in range(len(self.categories)))
+        )
+        object.__setattr__(self, "limits", limits)
+        object.__setattr__(self, "memo", lru_cache(maxsize=_MEMO_SIZE)(self._logits))
 
     def threshold_for(self, category: str, in_context: bool = True) -> float:
         threshold = self.thresholds.get(category, self.threshold)
@@ -110,59 +147,91 @@ class Model:
     def scores(self, text: str, *, memo: bool = True) -> dict[str, float]:
         """Each category's probability for the matching text ``text`` (``memo=False``: computed
         afresh, as with the analyser's result cache turned off)."""
-        folded = text.translate(DIGITS)
-        if memo and len(folded) <= _MEMO_MAX_TEXT:
-            found = self.memo(folded)
-        else:
-            found = self._probabilities(folded)
-        return dict(zip(self.categories, found, strict=True))
+        logits = self._scored(fold_digits(text), memo)
+        return {
+            category: _sigmoid(z / SCALE)
+            for category, z in zip(self.categories, logits, strict=True)
+        }
 
-    def _probabilities(self, folded: str) -> tuple[float, ...]:
-        present = features(folded, self.nmax)
-        if not present:
-            return (0.0,) * len(self.categories)
-        known = present & self.vocabulary
-        total = sum(map(self.packed.__getitem__, known))
-        offset = len(known) * _OFFSET
-        scale = 1 / math.sqrt(max(len(present), self.floor))
+    def _scored(self, folded: str, memo: bool) -> tuple[float, ...]:
+        if memo and len(folded) <= _MEMO_MAX_TEXT:
+            return self.memo(folded)
+        return self._logits(folded)
+
+    def _logits(self, folded: str) -> tuple[float, ...]:
+        """Each category's score, times ``SCALE``, for the digit-folded text ``folded``."""
+        present = _folded_features(folded, self.nmax)
+        count = len(present)
+        if not count:
+            return tuple(-math.inf for _ in self.categories)
+        # A substring the model does not know adds zero to every category: only the offsets.
+        total = sum(map(self.packed.get, present, repeat(self.zero, count)))
+        offset = count * _OFFSET
+        scale = 1 / math.sqrt(max(count, self.floor))
         return tuple(
-            _sigmoid((bias + scale * (((total >> (_FIELD * i)) & _MASK) - offset)) / SCALE)
-            for i, bias in enumerate(self.bias)
+            [
+                bias + scale * (((total >> shift) & _MASK) - offset)
+                for bias, shift in zip(self.bias, _SHIFTS, strict=False)
+            ]
         )
 
     def found(
-        self, text: str, already: Iterable[str] = (), *, in_context: bool = True, memo: bool = True
-    ) -> list[tuple[str, int, int]]:
-        """``(category, start, end)`` for each category at or above the threshold that is not in
-        ``already``; the span, in ``text``'s coordinates, is where the score came from.
+        self,
+        text: str,
+        already: Collection[str] = (),
+        *,
+        in_context: bool = True,
+        memo: bool = True,
+    ) -> list[str]:
+        """The categories at or above their threshold that are not in ``already``.
 
         ``in_context=False`` (nothing shows the text is about a debt) uses ``context_threshold``.
         """
-        skip = set(already)
-        extra = [
+        logits = self._scored(fold_digits(text), memo)
+        return [
             category
-            for category, probability in self.scores(text, memo=memo).items()
-            if category not in skip and probability >= self.threshold_for(category, in_context)
+            for category, z, limit in zip(
+                self.categories, logits, self.limits[not in_context], strict=True
+            )
+            if z >= limit and category not in already
         ]
-        return [(category, *self.span(text, category)) for category in extra]
 
-    def span(self, text: str, category: str) -> tuple[int, int]:
-        """The stretch of ``text`` whose substrings add most to ``category``'s score.
+    def evidence(self, text: str, category: str) -> tuple[int, int]:
+        """Where in ``text`` the substring that adds most to ``category``'s score is."""
+        column = self.categories.index(category)
+        folded = fold_digits(text)
+        weights = self.weights
+        known = _folded_features(folded, self.nmax) & self.vocabulary
+        if not known:
+            return (0, len(text))
+        best = max(sorted(known), key=lambda gram: weights[gram][column])
+        start = folded.find(best)
+        return start, start + len(best)
+
+    def span(
+        self, text: str, category: str, start: int = 0, end: int | None = None
+    ) -> tuple[int, int]:
+        """The stretch of ``text[start:end]`` whose substrings add most to ``category``'s score.
 
         Each substring's weight is shared among its characters; the span is the maximum-sum run
-        of characters (Kadane), trimmed of separators, or the whole text when no run adds.
+        of characters (Kadane), trimmed of separators, or the whole stretch when no run adds.
         """
+        end = len(text) if end is None else end
         column = self.categories.index(category)
-        folded = text.translate(DIGITS)
+        folded = fold_digits(text[start:end])
+        weights = self.weights
         gain = [0.0] * len(folded)
+        grams: list[str] = list(folded)
         for n in range(1, self.nmax + 1):
-            for i in range(len(folded) - n + 1):
-                weight = self.weights.get(folded[i : i + n])
+            if n > 1:
+                grams = list(map(add, grams, folded[n - 1 :]))
+            for i, gram in enumerate(grams):
+                weight = weights.get(gram)
                 if weight is not None and weight[column]:
                     share = weight[column] / n
                     for j in range(i, i + n):
                         gain[j] += share
-        best, best_start, best_end = 0.0, 0, len(text)
+        best, best_start, best_end = 0.0, 0, len(folded)
         running, run_start = 0.0, 0
         for index, value in enumerate(gain):
             if running <= 0:
@@ -170,12 +239,12 @@ class Model:
             running += value
             if running > best:
                 best, best_start, best_end = running, run_start, index + 1
-        start, end = best_start, best_end
-        while start < end and not text[start].isalnum():
-            start += 1
-        while end > start and not text[end - 1].isalnum():
-            end -= 1
-        return (start, end) if start < end else (0, len(text))
+        first, last = start + best_start, start + best_end
+        while first < last and not text[first].isalnum():
+            first += 1
+        while last > first and not text[last - 1].isalnum():
+            last -= 1
+        return (first, last) if first < last else (start, end)
 
 
 def _sigmoid(z: float) -> float:
