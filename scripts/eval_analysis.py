@@ -41,6 +41,8 @@ OTHER_SETS = [
     ROOT / "tests" / "intake" / "data" / "dev.jsonl",
     # Written by outsiders who never saw the rules, then used to tune them: see the doc.
     ROOT / "tests" / "intake" / "data" / "outsider.jsonl",
+    # Four more outsiders, never used to tune the rules; the model is trained on them.
+    ROOT / "tests" / "intake" / "data" / "outsider-late.jsonl",
 ]
 DOC = ROOT / "docs" / "analysis-quality.md"
 # What the sets written by outsiders showed, in the order it was learnt (kept in the doc).
@@ -61,28 +63,61 @@ OUTSIDERS = [
     "| B (sealed) | 103/150 (69 %) | 106/150 (71 %) |",
     "",
     "A, C, D and E (with 14 labels corrected to the samples' conventions, listed in the commit",
-    "history) are now `tests/intake/data/outsider.jsonl`. B was never read by anyone tuning the",
-    "rules and is scored above as the blind set. Tuning on 600 outsider messages lifted those",
-    "600 from 67 % to 92 % exact but the sealed set only from 69 % to 71 %: every writer phrases",
+    "history) became `tests/intake/data/outsider.jsonl`. Tuning on those 600 messages lifted them",
+    "from 67 % to 92 % exact but the sealed set B only from 69 % to 71 %: every writer phrases",
     "implicit menace, veiled visits and exposure threats differently, and hand-written rules",
-    "generalise to the phrasings someone has seen. The analyser flags what it finds with high",
-    "precision on the repository's sets, and on unseen text it misses a quarter to a third of",
-    "implicit intimidation, exposure and impersonation; the pages say that the analysis may",
-    "miss things and that the borrower's own judgement and 12348 come first.",
+    "generalise to the phrasings someone has seen. B's misses: third_party recall 0.83,",
+    "privacy_disclosure 0.73, intimidation 0.79/0.58, insult 0.80, impersonation 0.69,",
+    "visit_threat 0.82.",
     "",
-    "The next step is a statistical classifier beside the rules. A prototype outside the",
-    "repository (logistic regression on character 1–3-grams of the normalised text, trained on",
-    "the 2,743 labelled messages of the repository and the samples, default threshold 0.5, one",
-    "run against B, no tuning on it) added to the rules' categories lifted B from 106 to 118",
-    "exact, with third_party (0.90/0.91), privacy_disclosure (0.92/0.85), insult,",
-    "false_legal_claim and personal_account at target, impersonation and visit_threat at",
-    "precision 0.89 (recall 1.00) and intimidation still at 0.75/0.81. It is not in the",
-    "product: its findings would need a span to highlight, an explanation and provisions, and",
-    "its lookup costs about as much as the rules (13 µs a message, measured in pure Python on",
-    "the generated backup's messages, against ~13.5 µs for the whole rule analysis), which would",
-    "take the 100k import on PostgreSQL (4.6–4.7× the parse now, docs/benchmarks.md) past 5×",
-    "unless it is made cheaper. B has now been looked at once, so a new sealed set should judge",
-    "it.",
+    "## The statistical second opinion (`collectguard/intake/analysis/model.py`)",
+    "",
+    "So a model now reads every message beside the rules: logistic regression, one per",
+    "category, on the distinct 1- and 2-character substrings of the normalised text (digits",
+    "folded to 0), trained by `scripts/train_model.py` on every labelled set above, the",
+    "samples, 500 everyday messages (`everyday.jsonl`: family, work, deliveries, bank alerts,",
+    "anti-fraud notices) and the rules' own examples and counter-examples. It only adds a",
+    "category the rules did not find, at probability ≥ 0.4 (intimidation ≥ 0.65, the category",
+    "writers label least alike; ≥ 0.6 for a message with no debt word, debt signal or rule",
+    'finding, so "明天电影院门口见" from a friend is not a visit threat). Its finding is',
+    "judged in the sentence of its strongest evidence: a denial, a fraud warning or a lawful",
+    "procedure there withdraws it, as for the rules; a sender a rule exempts (the real",
+    "court's 12368) is exempt from it too. The pages mark it 统计估计，请自己核对",
+    "(Statistical estimate), highlight the stretch of text that raised the score most, and",
+    "cite the provisions of the category's main behaviour (rules.json `model`). Retrain after",
+    "changing any set or rule; `test_model.py` fails until then.",
+    "",
+    "How it was chosen and what it does on text nobody tuned on, all on 2026-11-30:",
+    "",
+    "* **Chosen on F and G.** Two more outsiders wrote F and G. With both left out of training,",
+    "  the rules alone matched 100/150 and 110/150 exactly, the rules with the model 118/150 and",
+    "  121/150 (thresholds 0.3–0.6 compared here; 1- and 2-grams did as well as 1- to 3-grams at",
+    "  half the cost). F and G then joined `outsider.jsonl` (900 messages).",
+    "* **Four more writers, J to M, untouched:** rules alone 106, 111, 107 and 112 of 150; with",
+    "  the model (trained without them) 114, 112, 116 and 118: from 72.7 % to 76.7 % exact. They",
+    "  are now `outsider-late.jsonl`, which trains the model but never tuned the rules, so it is",
+    "  reported above and not held at target by the tests.",
+    "* **Sealed H and I**, below, were scored once with the frozen model trained without J to M",
+    "  (rules alone 112 and 104, with the model 121 and 114) and once after J to M joined the",
+    "  training data (120 and 116, the tables below). No setting was changed after reading them.",
+    "* **Everyday messages**, half held out of training: the model wrongly added a category to",
+    "  1 of 250; the rules alone flag 24 of them (see below).",
+    "",
+    "Across the six sets nobody tuned on (900 messages) the model lifts exact matches from 72 %",
+    "to 77 %, and lifts recall in every category, most in third_party, privacy_disclosure,",
+    "impersonation and visit_threat. It is not enough for every category to reach the targets",
+    "on unseen text: intimidation stays at 0.55–0.82 recall and 0.6–0.9 precision (writers",
+    "disagree on whether a visit or arrest threat is also intimidation: the samples say a visit",
+    "alone is not, d007), and impersonation and privacy_disclosure recall at about 0.8. The",
+    "pages say that the analysis may miss things and that the borrower's own judgement and",
+    "12348 come first.",
+    "",
+    "Seen but not changed: the rules flag 48 of the 500 everyday messages (friends saying",
+    '"我到你家楼下了", "妈的生日礼物", a delivery left "在你家门口", an airline\'s',
+    '"机场广播"): rules written for collection messages over-fire on ordinary chat, which in',
+    "a phone backup keeps such a conversation at import. Requiring the model's agreement for a",
+    "rule finding in a message with no debt context is the obvious next step; it needs",
+    "measuring on a fresh set.",
     "",
 ]
 
@@ -133,7 +168,7 @@ def failure_lines(report: Report, limit: int = 25) -> list[str]:
 def write_doc(
     report: Report,
     corpus: Path,
-    blind: Report | None = None,
+    blind_sets: dict[Path, tuple[Report, Report]] | None = None,
     others: dict[str, Report] | None = None,
 ) -> None:
     relative = corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus
@@ -164,8 +199,9 @@ def write_doc(
     ]
     lines += [
         "Caveat: this corpus is in the repository, where the rule authors can read it, so its",
-        "figures are an upper bound. Keep a blind set outside the repository and pass it with",
-        "`--blind FILE` to report it beside this one.",
+        "figures are an upper bound; so are those of the sets below, which the statistical",
+        "model is also trained on. Sets kept outside the repository (`--blind FILE`, repeatable)",
+        "are the real measure and are reported after them.",
         "",
     ]
     for name, other in (others or {}).items():
@@ -178,29 +214,41 @@ def write_doc(
             f"{other.exact_matches}/{other.total}.",
             "",
         ]
-    if blind is not None:
+    for path, (blind, alone) in (blind_sets or {}).items():
         lines += [
-            f"## Blind set ({blind.total} messages, kept outside the repository)",
+            f"## Sealed set `{path.name}` ({blind.total} messages, kept outside the repository)",
+            "",
+            f"Exact category matches: rules alone {alone.exact_matches}/{blind.total}, with the "
+            f"statistical model {blind.exact_matches}/{blind.total}. Sender kind accuracy: "
+            f"{blind.kind_accuracy:.3f}.",
             "",
             *table(blind),
             "",
-            f"Sender kind accuracy: {blind.kind_accuracy:.3f}. Exact category matches: "
-            f"{blind.exact_matches}/{blind.total}.",
+            "Rules alone, precision/recall: "
+            + ", ".join(
+                f"`{code}` {score.precision:.2f}/{score.recall:.2f}"
+                for code, score in alone.categories.items()
+            )
+            + ".",
             "",
-            "The blind set is written by someone who has read the taxonomy, the legal reference",
-            "and the samples but never the rules or the labelled sets above; it is scored after",
-            "the rules are frozen and never used to tune them, so it estimates how the analyser",
-            "does on messages nobody here has seen. Some disagreements are labelling conventions",
-            "(which of several acts in one message counts as which category).",
+            "Written by someone who read the taxonomy, the legal reference and the samples but",
+            "never the rules, the model or the labelled sets above, and scored once, after both",
+            "were frozen; nobody tuning either has read it. Some disagreements are labelling",
+            "conventions (which of several acts in one message counts as which category).",
             "",
         ]
         blind_details = failure_lines(blind)
         if blind_details:
-            lines += ["### Where the analyser disagrees with the blind set", "", *blind_details, ""]
+            lines += [
+                f"### Where the analyser disagrees with `{path.name}`",
+                "",
+                *blind_details,
+                "",
+            ]
     lines += OUTSIDERS
     problems = report.failures()
-    if blind is not None:
-        problems += [f"blind set: {p}" for p in blind.failures()]
+    for path, (blind, _alone) in (blind_sets or {}).items():
+        problems += [f"{path.name}: {p}" for p in blind.failures()]
     lines.append("## Targets")
     lines.append("")
     lines.extend(f"- ✗ {p}" for p in problems) if problems else lines.append("All targets met.")
@@ -221,15 +269,25 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite the doc")
     parser.add_argument(
-        "--blind", type=Path, help="a labelled set kept outside the repository, reported too"
+        "--blind",
+        type=Path,
+        action="append",
+        default=[],
+        help="a labelled set kept outside the repository, reported too (repeatable)",
     )
     args = parser.parse_args()
     report = evaluate(load_corpus(args.corpus))
-    blind = evaluate(load_corpus(args.blind)) if args.blind else None
-    if blind is not None:
-        print(f"blind set ({args.blind}, {blind.total} messages):")
+    blind_sets: dict[Path, tuple[Report, Report]] = {}
+    for path in args.blind:
+        rows = load_corpus(path)
+        blind, alone = evaluate(rows), evaluate(rows, rules_only=True)
+        blind_sets[path] = (blind, alone)
+        print(f"sealed set ({path}, {blind.total} messages):")
         print("\n".join(table(blind)))
-        print(f"blind problems: {blind.failures() or 'none'}\n")
+        print(
+            f"exact: rules alone {alone.exact_matches}, with the model {blind.exact_matches} "
+            f"of {blind.total}; problems: {blind.failures() or 'none'}\n"
+        )
     print("\n".join(table(report)))
     print(
         f"\nsender kind accuracy: {report.kind_accuracy:.3f} ({report.kind_correct}/{report.total})"
@@ -246,7 +304,7 @@ def main() -> int:
             for path in OTHER_SETS
             if path.exists()
         }
-        write_doc(report, args.corpus, blind, others)
+        write_doc(report, args.corpus, blind_sets, others)
         print(f"wrote {DOC.relative_to(ROOT)}")
     return 1 if args.check and problems else 0
 

@@ -15,6 +15,21 @@ from collectguard.cases.models import Case
 PASSWORD = "correct horse battery staple 42"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last.
+
+    Their session-scoped ``live_server`` serves from a thread that shares the in-memory SQLite
+    connection, and it lives until the session ends. The concurrency tests' ``shared_db``
+    briefly swaps that connection for a file database, so a late request from the last browser
+    page could close it under the next test ("Cannot operate on a closed database"). With the
+    browser tests last, no test runs after the live server starts.
+    """
+    browser = [item for item in items if "tests/browser/" in item.nodeid]
+    if browser:
+        others = [item for item in items if "tests/browser/" not in item.nodeid]
+        items[:] = others + browser
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests may talk to loopback services (PostgreSQL, test servers) and nothing else."""

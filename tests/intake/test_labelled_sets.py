@@ -49,6 +49,8 @@ class LabelledSet:
     apart_from: tuple[str, ...] = ()
     # The evasions and languages the set must show (full-width digits, traditional …).
     varied: bool = True
+    # Whether every category must meet the targets (a set the rules were tuned on).
+    at_target: bool = True
 
 
 SETS = {
@@ -58,7 +60,18 @@ SETS = {
     # Written by outsiders who never saw the rules, then used to tune them
     # (docs/analysis-quality.md): kept at target so later rule changes cannot lose it.
     "outsider": LabelledSet(
-        "outsider.jsonl", 600, 60, 150, ("corpus.jsonl", "holdout.jsonl", "dev.jsonl")
+        "outsider.jsonl", 900, 60, 150, ("corpus.jsonl", "holdout.jsonl", "dev.jsonl")
+    ),
+    # Four more outsiders (J to M), whose sets train the statistical model but never tuned the
+    # rules: reported in docs/analysis-quality.md, well-formed and apart, not held at target.
+    "outsider-late": LabelledSet(
+        "outsider-late.jsonl",
+        600,
+        60,
+        150,
+        ("corpus.jsonl", "holdout.jsonl", "dev.jsonl", "outsider.jsonl"),
+        varied=False,
+        at_target=False,
     ),
 }
 VARIETY = {
@@ -120,11 +133,18 @@ def _detail(report: Report, code: str) -> str:
     return "\n".join(lines)
 
 
+@pytest.fixture(scope="module", params=[name for name, spec in SETS.items() if spec.at_target])
+def held(request: pytest.FixtureRequest) -> tuple[LabelledSet, list[dict[str, Any]], Report]:
+    spec = SETS[request.param]
+    rows = load_corpus(DATA / spec.name)
+    return spec, rows, evaluate(rows)
+
+
 @pytest.mark.parametrize("code", CATEGORIES)
 def test_precision_and_recall_per_category(
-    labelled: tuple[LabelledSet, list[dict[str, Any]], Report], code: str
+    held: tuple[LabelledSet, list[dict[str, Any]], Report], code: str
 ) -> None:
-    spec, _rows, report = labelled
+    spec, _rows, report = held
     score = report.categories[code]
     assert score.precision >= PRECISION_TARGET and score.recall >= RECALL_TARGET, (
         f"{spec.name} {code}: precision {score.precision:.3f}, recall {score.recall:.3f}\n"

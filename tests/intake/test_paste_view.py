@@ -110,3 +110,28 @@ def test_every_analysis_page_says_it_can_miss_veiled_threats(
     ):
         html = response.content.decode()
         assert "说得隐晦的威胁可能查不出来" in html and "12348" in html
+
+
+# A veiled threat no rule names: the statistical model finds it (analysis/model.py).
+VEILED = "13612345678 2026-06-01 21:40 你家门口那条路晚上挺黑的，欠的钱还是早点还吧。"
+
+
+def test_a_model_finding_is_shown_as_an_estimate_to_check(
+    borrower_client: Client, case: Case
+) -> None:
+    html = borrower_client.post(_url(case), {"text": VEILED, "action": "preview"}).content.decode()
+    assert '<mark class="cat-intimidation"' in html
+    assert "统计估计，请自己核对" in html and "统计模型估计" in html
+    plain = borrower_client.post(_url(case), {"text": THREAT, "action": "preview"})
+    assert "统计估计" not in plain.content.decode(), "a rule's finding is not marked"
+
+
+def test_the_estimate_mark_and_explanation_are_in_english_too(
+    borrower_client: Client, case: Case
+) -> None:
+    borrower_client.post(_url(case), {"text": VEILED, "action": "save"})
+    html = borrower_client.get(
+        f"/cases/{case.pk}/intake/messages/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Statistical estimate: check it yourself" in html
+    assert "Statistical estimate: this message may contain intimidation" in html

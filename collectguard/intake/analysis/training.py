@@ -53,6 +53,7 @@ TRAINING_SETS: Final = (
     "holdout.jsonl",
     "dev.jsonl",
     "outsider.jsonl",
+    "outsider-late.jsonl",
     "messages-sample.jsonl",
     # Everyday messages that are not collection (family, work, deliveries, bank alerts).
     "everyday.jsonl",
