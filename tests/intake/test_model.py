@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from collectguard.intake.analysis import CATEGORIES, analyze
+from collectguard.intake.analysis import model as model_module
 from collectguard.intake.analysis.findings import analysis_json, rule_categories
 from collectguard.intake.analysis.model import (
     MODEL_PATH,
@@ -173,3 +174,13 @@ def test_weights_that_do_not_fit_are_refused() -> None:
             behaviours={},
             explanations={},
         )
+
+
+def test_a_text_too_long_for_the_packed_sums_is_summed_per_category(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    found = model()
+    text = normalize_for_matching(load_corpus(DATA / "corpus.jsonl")[0]["body"] * 3)[0]
+    packed = found._logits(text)
+    monkeypatch.setattr(model_module, "_MAX_PACKED", 1)
+    assert found._logits(text) == pytest.approx(packed)

@@ -12,12 +12,12 @@ stretch of text that pushed the score up most, the explanation says it is an est
 and the provisions are those of the category's main behaviour (the ``model`` section of
 rules.json).
 
-Features are the distinct 1- to 3-character substrings of the normalised matching text (the text
-the rules read, so 通 讯 录 and tong讯录 look alike), with digits folded to 0. The score of a
-category is ``sigmoid(bias + sum(weights of the substrings present) / sqrt(max(number present,
-floor)))``.
-Scoring costs a set of substrings, one set intersection with the vocabulary and a column sum
-over the few dozen substrings found: about as much as the rules on a short message.
+Features are the distinct 1- to ``nmax``-character substrings (2 in the trained model) of the
+normalised matching text (the text the rules read, so 通 讯 录 and tong讯录 look alike), with
+digits folded to 0. The score of a category is ``sigmoid(bias + sum(weights of the substrings
+present) / sqrt(max(number present, floor)))``. Scoring a new text costs the set of its
+substrings and one C-level sum of packed integers (see ``_FIELD``), compared with each
+threshold's logit: about as much again as the rules on a short message (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -82,6 +82,10 @@ _FIELD: Final = 40
 _OFFSET: Final = 1 << 20
 _MASK: Final = (1 << _FIELD) - 1
 _SHIFTS: Final = tuple(_FIELD * i for i in range(64))
+# Each field holds the sum of at most this many offset weights without spilling into the next
+# (2**19 * 2**21 = 2**40); a longer text (a body of hundreds of thousands of characters) is
+# summed per category instead.
+_MAX_PACKED: Final = 1 << 19
 # Logits of recently seen texts, keyed on the digit-folded text: template messages that differ
 # only in amounts, dates or numbers are scored once.
 _MEMO_SIZE: Final = 8192
@@ -164,10 +168,16 @@ class Model:
         count = len(present)
         if not count:
             return tuple(-math.inf for _ in self.categories)
+        scale = 1 / math.sqrt(max(count, self.floor))
+        if count >= _MAX_PACKED:
+            known = [self.weights[gram] for gram in present if gram in self.weights]
+            return tuple(
+                bias + scale * sum(weights[column] for weights in known)
+                for column, bias in enumerate(self.bias)
+            )
         # A substring the model does not know adds zero to every category: only the offsets.
         total = sum(map(self.packed.get, present, repeat(self.zero, count)))
         offset = count * _OFFSET
-        scale = 1 / math.sqrt(max(count, self.floor))
         return tuple(
             [
                 bias + scale * (((total >> shift) & _MASK) - offset)
