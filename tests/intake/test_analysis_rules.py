@@ -73,7 +73,9 @@ def test_each_counter_example_stays_out_of_the_category(
             {"third_party", "privacy_disclosure", "insult"},
         ),
         # Threats of arrest or detention are intimidation as well as a false legal claim.
-        ("你已被立案，逾期将依法拘传。", {"false_legal_claim", "intimidation"}),
+        # Formal procedure language is a false legal claim, not also intimidation (IN-ARREST).
+        ("你已被立案，逾期将依法拘传。", {"false_legal_claim"}),
+        ("你已被立案，等着进看守所吧。", {"false_legal_claim", "intimidation"}),
         # A doctored photo is a disclosure (DESIGN.md), not a threat to safety; a death
         # picture (遗照) still is.
         ("你的裸照已经P好了，今晚发给你所有联系人。", {"privacy_disclosure", "third_party"}),

@@ -38,7 +38,7 @@ class Params:
     min_count: int = 3
     # Substrings whose largest weight (in absolute value) is below this are left out of the file.
     prune: float = 0.01
-    threshold: float = 0.4
+    threshold: float = 0.5
     # For a message with nothing of a debt about it (``Model.context_threshold``).
     context_threshold: float = 0.6
     # Intimidation is where labellers disagree most (is a visit threat also intimidation?):
