@@ -73,6 +73,18 @@ SETS = {
         varied=False,
         at_target=False,
     ),
+    # Four sealed sets (H, I, N, O) scored once each before anyone tuning the rules or the
+    # model had read them (docs/analysis-quality.md); kept here so they are not lost, no longer
+    # blind, and used neither for training nor for tuning as of 2026-11-30.
+    "outsider-sealed": LabelledSet(
+        "outsider-sealed.jsonl",
+        600,
+        60,
+        150,
+        ("corpus.jsonl", "holdout.jsonl", "dev.jsonl", "outsider.jsonl", "outsider-late.jsonl"),
+        varied=False,
+        at_target=False,
+    ),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
