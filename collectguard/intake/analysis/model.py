@@ -304,11 +304,6 @@ def is_estimate(rule: str | None) -> bool:
     return bool(rule) and str(rule).startswith(RULE_PREFIX)
 
 
-def explanations() -> dict[str, tuple[str, str]]:
-    """``rule id → (Chinese, English)`` explanation of each model finding."""
-    return {rule_id(category): text for category, text in model().explanations.items()}
-
-
 def as_sequence(values: Sequence[float]) -> list[int]:
     """Weights as stored in model.json."""
     return [round(value * SCALE) for value in values]
