@@ -1,4 +1,7 @@
-"""The analyser measured on the three labelled sets in tests/intake/data (docs/analysis-quality.md).
+"""The analyser (rules and model) measured on the labelled sets in tests/intake/data.
+
+See docs/analysis-quality.md. The outsiders' sets are described in ``SETS``; the three below
+were written in the project:
 
 * ``corpus.jsonl`` — synthetic, hand-labelled messages, apart from the rules' own examples.
 * ``holdout.jsonl`` — 150 messages written before the rules were tuned for them. Measured once
@@ -11,9 +14,10 @@
   weather and safety tips, friends' chat). Parts were written after rule changes, as fresh
   probes of how the rules generalise.
 
-All three were read by the rule authors, so their figures are an upper bound; a blind set kept
-outside the repository is the real measure (``scripts/eval_analysis.py --blind FILE``). When a
-target is missed the assertion lists the messages concerned, for the rule authors.
+All of them were read by the rule authors, and the statistical model is trained on them, so
+their figures are an upper bound; a blind set kept outside the repository is the real measure
+(``scripts/eval_analysis.py --blind FILE``). When a target is missed the assertion lists the
+messages concerned, for the rule authors.
 """
 
 from __future__ import annotations

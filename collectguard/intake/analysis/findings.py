@@ -6,6 +6,10 @@ normalised text, drops matches that sit inside a denial ("我们不会联系您�
 the provisions of its behaviour as the law stood on the day the message arrived. Lawful statements
 ("逾期将报送征信", "将依法起诉") are simply never matched by any rule.
 
+Beside the rules, a statistical model (``model.py``) may add a category no rule found; its
+findings are estimates (rule id ``MODEL-<category>``), withdrawn by the same denials, warnings
+and lawful procedures (``_estimates``). ``rule_categories`` gives the rules' answer alone.
+
 Speed (issue #3: tens of thousands of messages per second on one core) comes from three things:
 
 * **A provably exact prefilter.** Every compiled regex gets, from its own parse tree, sets of
