@@ -12,6 +12,8 @@ MODULES = [
     "collectguard.intake.analysis.senders",
     "collectguard.intake.analysis.findings",
     "collectguard.intake.analysis.verdict",
+    "collectguard.intake.analysis.model",
+    "collectguard.intake.analysis.context",
     "collectguard.legal.reference",
 ]
 

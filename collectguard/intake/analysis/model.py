@@ -56,11 +56,11 @@ def fold_digits(text: str) -> str:
 RULE_PREFIX: Final = "MODEL-"
 
 
-def features(text: str, nmax: int = 3) -> set[str]:
+def features(text: str, nmax: int = 2) -> set[str]:
     """The distinct 1- to ``nmax``-character substrings of the matching text ``text``.
 
     >>> sorted(features("欠12"))
-    ['0', '00', '欠', '欠0', '欠00']
+    ['0', '00', '欠', '欠0']
     """
     return _folded_features(fold_digits(text), nmax)
 
@@ -99,6 +99,10 @@ def _logit(probability: float) -> float:
     return SCALE * math.log(probability / (1 - probability))
 
 
+def _unset_memo(folded: str) -> tuple[float, ...]:
+    raise RuntimeError("Model.__post_init__ sets the memo")
+
+
 @dataclass(frozen=True, slots=True)
 class Model:
     categories: tuple[str, ...]
@@ -116,13 +120,14 @@ class Model:
     # The sum is divided by the square root of the number of substrings, but of at least this
     # many: a short text ("明天门口见") cannot score high on two or three strong words alone.
     floor: int = 1
-    packed: Mapping[str, int] = field(default_factory=dict)
-    vocabulary: frozenset[str] = frozenset()
+    # Derived from the above in ``__post_init__``, never passed in.
+    packed: Mapping[str, int] = field(init=False, default_factory=dict)
+    vocabulary: frozenset[str] = field(init=False, default=frozenset())
     # The packed weights of a substring the model does not know (zero for every category).
-    zero: int = 0
+    zero: int = field(init=False, default=0)
     # Per category, the score each threshold stands for: (in context, out of context).
-    limits: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())
-    memo: Callable[[str], tuple[float, ...]] = field(default=lambda text: ())
+    limits: tuple[tuple[float, ...], tuple[float, ...]] = field(init=False, default=((), ()))
+    memo: Callable[[str], tuple[float, ...]] = field(init=False, default=_unset_memo)
 
     def __post_init__(self) -> None:
         for gram, values in self.weights.items():
