@@ -19,27 +19,33 @@ IN_2026 = datetime(2026, 6, 1, 10, 0, tzinfo=timezone(timedelta(hours=8)))
 RULES: list[dict[str, Any]] = list(rules_data()["rules"])
 
 
-def _cases(field: str) -> list[tuple[str, str, str]]:
-    return [(rule["id"], rule["category"], text) for rule in RULES for text in rule.get(field, ())]
+def _cases(field: str) -> list[tuple[str, str, str, str]]:
+    """(rule id, category, text, sender): a rule that counts only for some senders
+    (``only_sender_roles``) names the sender its examples come from (``example_sender``)."""
+    return [
+        (rule["id"], rule["category"], text, rule.get("example_sender", ""))
+        for rule in RULES
+        for text in rule.get(field, ())
+    ]
 
 
 def test_every_rule_has_examples() -> None:
     assert [rule["id"] for rule in RULES if not rule.get("examples")] == []
 
 
-@pytest.mark.parametrize(("rule_id", "category", "text"), _cases("examples"))
+@pytest.mark.parametrize(("rule_id", "category", "text", "sender"), _cases("examples"))
 def test_each_example_is_found_in_its_rules_category(
-    rule_id: str, category: str, text: str
+    rule_id: str, category: str, text: str, sender: str
 ) -> None:
-    result = analyze(text, received_at=IN_2026)
+    result = analyze(text, sender=sender, received_at=IN_2026)
     assert category in result.categories, (rule_id, text, result.categories)
 
 
-@pytest.mark.parametrize(("rule_id", "category", "text"), _cases("counter_examples"))
+@pytest.mark.parametrize(("rule_id", "category", "text", "sender"), _cases("counter_examples"))
 def test_each_counter_example_stays_out_of_the_category(
-    rule_id: str, category: str, text: str
+    rule_id: str, category: str, text: str, sender: str
 ) -> None:
-    result = analyze(text, received_at=IN_2026)
+    result = analyze(text, sender=sender, received_at=IN_2026)
     assert category not in result.categories, (rule_id, text, result.categories)
 
 
@@ -121,3 +127,48 @@ def test_general_constructions(body: str, expected: set[str]) -> None:
     """What the rules alone make of general constructions. The statistical model beside them
     (analysis/model.py) is measured on the labelled and everyday sets (test_model.py)."""
     assert set(rule_categories(body)) == expected
+
+
+@pytest.mark.parametrize(
+    ("sender", "body", "spoofed"),
+    [
+        # From the court's own number, a false legal claim or a demand to repay means the
+        # number is likely spoofed (IM-SPOOFED: with_category false_legal_claim).
+        ("12368", "【法院通知】你因网贷逾期已被立案，明天将对你实施拘留。", True),
+        ("12368", "法院诉讼服务：你被起诉拖欠网贷，请三日内向原告还款撤诉。", True),
+        ("12345", "【12345政务热线】你长期拖欠网贷不还，请于今日内还款。", True),
+        ("12378", "【金融监管总局】请将欠款转入专员个人账户。", True),
+        # What real authorities send stays clean.
+        ("12368", "【12368】您好，经查询，您名下暂无立案记录。", False),
+        ("12378", "【12378】您反映的问题已转交被投诉机构处理，机构将在15日内与您联系。", False),
+        # Only authorities' numbers: a bank asking for its own repayment is not spoofing one.
+        ("95588", "【工商银行】您的信用卡已逾期，请今日内还款。", False),
+    ],
+)
+def test_an_authority_number_that_collects_is_likely_spoofed(
+    sender: str, body: str, spoofed: bool
+) -> None:
+    result = analyze(body, sender=sender, received_at=IN_2026)
+    assert ("impersonation" in result.categories) is spoofed, result.categories
+    rules = {f.rule_id for f in result.findings if f.category == "impersonation"}
+    assert rules == ({"IM-SPOOFED"} if spoofed else set())
+
+
+def test_the_spoofing_finding_only_counts_for_authority_senders() -> None:
+    # The same demand from a mobile is judged by its words alone (no signature, no claim).
+    result = analyze("请三日内向原告还款撤诉。", sender="13812345678", received_at=IN_2026)
+    assert "impersonation" not in result.categories
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # Cantonese and Sichuanese words are read as Mandarin (rules.json normalization).
+        ("听日我哋上你屋企揾你。", {"visit_threat"}),
+        ("今晚我们几个弟兄伙就来你屋头，你把门开到等到。", {"visit_threat", "intimidation"}),
+        # … so a denial in dialect still denies.
+        ("我哋唔会联系你屋企人。", set()),
+    ],
+)
+def test_dialect_is_read_as_mandarin(body: str, expected: set[str]) -> None:
+    assert set(analyze(body, received_at=IN_2026).categories) == expected

@@ -78,14 +78,33 @@ SETS = {
         at_target=False,
     ),
     # Four sealed sets (H, I, N, O) scored once each before anyone tuning the rules or the
-    # model had read them (docs/analysis-quality.md); kept here so they are not lost, no longer
-    # blind, and used neither for training nor for tuning as of 2026-11-30.
+    # model had read them (docs/analysis-quality.md); in the third session their misses were
+    # read and they joined the model's training data: reported, not held at target.
     "outsider-sealed": LabelledSet(
         "outsider-sealed.jsonl",
         600,
         60,
         150,
         ("corpus.jsonl", "holdout.jsonl", "dev.jsonl", "outsider.jsonl", "outsider-late.jsonl"),
+        varied=False,
+        at_target=False,
+    ),
+    # Four more outsiders (P to S, each given a style: an agency writing to relatives, fake
+    # legal departments, chat slang and evasions, southern dialects), scored once untouched,
+    # then read for rule conventions and trained on: reported, not held at target.
+    "outsider-2": LabelledSet(
+        "outsider-2.jsonl",
+        600,
+        60,
+        150,
+        (
+            "corpus.jsonl",
+            "holdout.jsonl",
+            "dev.jsonl",
+            "outsider.jsonl",
+            "outsider-late.jsonl",
+            "outsider-sealed.jsonl",
+        ),
         varied=False,
         at_target=False,
     ),

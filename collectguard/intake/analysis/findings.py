@@ -157,6 +157,11 @@ class _Rule:
     antecedent: re.Pattern[str] | None = None
     # A match does not count when this ends right before it (我们财务 is not the borrower's).
     preceded: re.Pattern[str] | None = None
+    # When not empty, the rule counts only for a sender of one of these institution roles.
+    only_roles: frozenset[str] = frozenset()
+    # The rule also counts, over that finding's span, where this category is found by another
+    # rule (for a sender of ``only_roles``): see ``_companions``.
+    with_category: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +252,8 @@ class _Compiled:
     lawful_for: Mapping[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
     # Per institution role, the categories some rule exempts it from (``_estimates``).
     exempt_for: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # The rules with a ``with_category`` (``_companions``).
+    companions: tuple[_Rule, ...] = ()
     # ``plan`` memo: the gate's answer per set of relevant characters (see ``plan``).
     plans: dict[frozenset[str], _Plan | None] = field(default_factory=dict)
 
@@ -612,6 +619,7 @@ def _compiled() -> _Compiled:
 
     units: list[_Unit] = []
     necessary: list[list[frozenset[str]] | None] = []
+    companions: list[_Rule] = []
     for row in data["rules"]:
         rule = _Rule(
             id=row["id"],
@@ -629,7 +637,11 @@ def _compiled() -> _Compiled:
                 if row.get("not_preceded_by")
                 else None
             ),
+            only_roles=frozenset(row.get("only_sender_roles", ())),
+            with_category=row.get("with_category"),
         )
+        if rule.with_category:
+            companions.append(rule)
         for pattern in fast_patterns(row["pattern"], lexicon):
             regex, clauses = _compile_with_clauses(pattern)
             units.append(_Unit(len(units), rule, regex, pattern))
@@ -679,6 +691,7 @@ def _compiled() -> _Compiled:
             for category in {category for categories, _ in lawful_rows for category in categories}
         },
         exempt_for={role: frozenset(found) for role, found in exempt_for.items()},
+        companions=tuple(companions),
     )
     # The compiled rules (tens of thousands of regex and tuple objects) live as long as the
     # process: moved out of the collector's generations, later collections stop traversing
@@ -867,6 +880,8 @@ def _core(body: str, role: str | None, *, prefilter: bool = True, estimate: bool
     else:
         units, signal_entries = compiled.units, compiled.signals
     hits = _hits(compiled, units, text, starts, ends, role) if units else ()
+    if hits and role is not None and compiled.companions:
+        hits = _companions(compiled.companions, hits, role)
     signals, names = _signals(signal_entries, text) if signal_entries else ((), ())
     estimated = _estimates(text, starts, ends, hits, role, signals) if estimate else ()
     if estimated:
@@ -900,6 +915,8 @@ def _hits(
         rule = unit.rule
         if rule.exempt_roles and role in rule.exempt_roles:
             continue
+        if rule.only_roles and role not in rule.only_roles:
+            continue
         # Most candidate regexes find nothing: one ``search`` tells. A match that is accepted
         # consumes its span (as ``finditer`` would); one that is rejected (a denial, a
         # ``not_preceded_by`` or ``not_after`` context, no antecedent) does not, so the search
@@ -926,6 +943,28 @@ def _hits(
             hits.append((category, behaviour, starts[start], ends[end - 1], rule, urgent))
     hits.sort(key=lambda h: (h[2], h[3], _CATEGORY_ORDER[h[0]]))
     return tuple(hits)
+
+
+def _companions(companions: Sequence[_Rule], hits: tuple[_Hit, ...], role: str) -> tuple[_Hit, ...]:
+    """``hits`` and the findings of rules that count where another category is found.
+
+    IM-SPOOFED: a message from the number of a court, the police, a regulator or a government
+    hotline that makes a false legal claim is likely spoofed (caller IDs can be faked); a real
+    authority states what the law says. Its finding covers the first false claim's span.
+    """
+    found = {hit[0] for hit in hits}
+    added: list[_Hit] = []
+    for rule in companions:
+        if rule.category in found or rule.with_category not in found:
+            continue
+        if rule.only_roles and role not in rule.only_roles:
+            continue
+        first = next(hit for hit in hits if hit[0] == rule.with_category)
+        added.append((rule.category, rule.behaviour, first[2], first[3], rule, rule.urgent))
+        found.add(rule.category)
+    if not added:
+        return hits
+    return tuple(sorted(hits + tuple(added), key=lambda h: (h[2], h[3], _CATEGORY_ORDER[h[0]])))
 
 
 def _estimates(

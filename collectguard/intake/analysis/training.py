@@ -54,6 +54,8 @@ TRAINING_SETS: Final = (
     "dev.jsonl",
     "outsider.jsonl",
     "outsider-late.jsonl",
+    "outsider-sealed.jsonl",
+    "outsider-2.jsonl",
     "messages-sample.jsonl",
     # Everyday messages that are not collection (family, work, deliveries, bank alerts).
     "everyday.jsonl",
