@@ -157,6 +157,10 @@ class _Rule:
     antecedent: re.Pattern[str] | None = None
     # A match does not count when this ends right before it (我们财务 is not the borrower's).
     preceded: re.Pattern[str] | None = None
+    # The rule does not count in a message where this matches anywhere (``unless``).
+    unless: re.Pattern[str] | None = None
+    # The rule counts only in a message where this matches somewhere (``requires``).
+    requires: re.Pattern[str] | None = None
     # When not empty, the rule counts only for a sender of one of these institution roles.
     only_roles: frozenset[str] = frozenset()
     # The rule also counts, over that finding's span, where this category is found by another
@@ -637,6 +641,8 @@ def _compiled() -> _Compiled:
                 if row.get("not_preceded_by")
                 else None
             ),
+            unless=compile_(row["unless"]) if row.get("unless") else None,
+            requires=compile_(row["requires"]) if row.get("requires") else None,
             only_roles=frozenset(row.get("only_sender_roles", ())),
             with_category=row.get("with_category"),
         )
@@ -916,6 +922,10 @@ def _hits(
         if rule.exempt_roles and role in rule.exempt_roles:
             continue
         if rule.only_roles and role not in rule.only_roles:
+            continue
+        if rule.unless is not None and rule.unless.search(text) is not None:
+            continue
+        if rule.requires is not None and rule.requires.search(text) is None:
             continue
         # Most candidate regexes find nothing: one ``search`` tells. A match that is accepted
         # consumes its span (as ``finditer`` would); one that is rejected (a denial, a
