@@ -47,6 +47,8 @@ OTHER_SETS = [
     ROOT / "tests" / "intake" / "data" / "outsider-sealed.jsonl",
     # P to S, scored once untouched, then read for rule conventions and trained on.
     ROOT / "tests" / "intake" / "data" / "outsider-2.jsonl",
+    # T to Y, scored blind, then read and trained on.
+    ROOT / "tests" / "intake" / "data" / "outsider-3.jsonl",
 ]
 DOC = ROOT / "docs" / "analysis-quality.md"
 # What the sets written by outsiders showed, in the order it was learnt (kept in the doc).

@@ -108,6 +108,26 @@ SETS = {
         varied=False,
         at_target=False,
     ),
+    # Six more (T to Y), scored blind, T and U twice and V to Y once, with the analyser of
+    # the day (docs/analysis-quality.md); then read and trained on. W's one message that
+    # repeats a corpus line word for word (ww047) was left out.
+    "outsider-3": LabelledSet(
+        "outsider-3.jsonl",
+        899,
+        60,
+        150,
+        (
+            "corpus.jsonl",
+            "holdout.jsonl",
+            "dev.jsonl",
+            "outsider.jsonl",
+            "outsider-late.jsonl",
+            "outsider-sealed.jsonl",
+            "outsider-2.jsonl",
+        ),
+        varied=False,
+        at_target=False,
+    ),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",

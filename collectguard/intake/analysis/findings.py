@@ -887,7 +887,7 @@ def _core(body: str, role: str | None, *, prefilter: bool = True, estimate: bool
         units, signal_entries = compiled.units, compiled.signals
     hits = _hits(compiled, units, text, starts, ends, role) if units else ()
     if hits and role is not None and compiled.companions:
-        hits = _companions(compiled.companions, hits, role)
+        hits = _companions(compiled.companions, hits, role, text)
     signals, names = _signals(signal_entries, text) if signal_entries else ((), ())
     estimated = _estimates(text, starts, ends, hits, role, signals) if estimate else ()
     if estimated:
@@ -955,12 +955,15 @@ def _hits(
     return tuple(hits)
 
 
-def _companions(companions: Sequence[_Rule], hits: tuple[_Hit, ...], role: str) -> tuple[_Hit, ...]:
+def _companions(
+    companions: Sequence[_Rule], hits: tuple[_Hit, ...], role: str, text: str
+) -> tuple[_Hit, ...]:
     """``hits`` and the findings of rules that count where another category is found.
 
     IM-SPOOFED: a message from the number of a court, the police, a regulator or a government
     hotline that makes a false legal claim is likely spoofed (caller IDs can be faked); a real
-    authority states what the law says. Its finding covers the first false claim's span.
+    authority states what the law says. Its finding covers the first false claim's span. The
+    rule's ``unless`` and ``requires`` apply here too (``text``: the matching text).
     """
     found = {hit[0] for hit in hits}
     added: list[_Hit] = []
@@ -968,6 +971,10 @@ def _companions(companions: Sequence[_Rule], hits: tuple[_Hit, ...], role: str) 
         if rule.category in found or rule.with_category not in found:
             continue
         if rule.only_roles and role not in rule.only_roles:
+            continue
+        if rule.unless is not None and rule.unless.search(text) is not None:
+            continue
+        if rule.requires is not None and rule.requires.search(text) is None:
             continue
         first = next(hit for hit in hits if hit[0] == rule.with_category)
         added.append((rule.category, rule.behaviour, first[2], first[3], rule, rule.urgent))
@@ -1144,12 +1151,12 @@ def _merge(
 
 
 class ResultCache:
-    """LRU of ``_core`` results keyed on (body, sender institution role).
+    """LRU of ``_core`` results keyed on (body, sender role: ``_role``).
 
     Collection SMS repeat a few templates, so most bodies of a phone backup were seen before.
     The cached part does not depend on the day (provisions are looked up per call) nor on the
-    sender beyond its institution role (the only sender fact a rule reads: ``exempt_sender_roles``),
-    so a hit gives exactly what a fresh analysis would. Bodies longer than ``max_body`` bypass
+    sender beyond its role (the only sender fact a rule reads: ``exempt_sender_roles`` and
+    ``only_sender_roles``), so a hit gives exactly what a fresh analysis would. Bodies longer than ``max_body`` bypass
     the cache so it stays small (a few MB at most).
     """
 
@@ -1184,15 +1191,29 @@ def _provision_ids(behaviour: str, day: date) -> tuple[str, ...]:
     return tuple(p.id for p in provisions_for_behaviour(behaviour, day))
 
 
+# The role ``_core`` sees for a sender whose number is a person's phone (no court, police
+# station or regulator sends from one), so a rule can count only for such senders
+# (IM-PERSONAL-SIGNATURE: a court's signature from a personal mobile).
+PERSONAL_ROLE: Final = "personal"
+_PERSONAL_KINDS: Final = frozenset({"mobile", "virtual_mobile"})
+
+
+def _role(info: SenderInfo) -> str | None:
+    """The sender fact the rules read: its institution role, or ``PERSONAL_ROLE``."""
+    if info.institution_role is not None:
+        return info.institution_role
+    return PERSONAL_ROLE if info.kind in _PERSONAL_KINDS else None
+
+
 def rule_categories(body: str, sender: str = "") -> tuple[str, ...]:
     """The categories the rules alone find in ``body`` (no cache, no statistical model)."""
-    return _core(body, classify_sender(sender).institution_role, estimate=False).categories
+    return _core(body, _role(classify_sender(sender)), estimate=False).categories
 
 
 def analyze(body: str, *, sender: str = "", received_at: datetime | None = None) -> Analysis:
     """Analyse one message (see module docstring). Never raises on any text."""
     info = classify_sender(sender)
-    core = result_cache.core(body, info.institution_role)
+    core = result_cache.core(body, _role(info))
     findings: list[Finding] = []
     if core.hits:
         day = act_date(received_at)
@@ -1237,7 +1258,7 @@ def analysis_json(body: str, *, sender: str = "", received_at: datetime | None =
     ``json.dumps``).
     """
     info = classify_sender(sender)
-    core = result_cache.core(body, info.institution_role)
+    core = result_cache.core(body, _role(info))
     head = _json_head(info.kind, core.categories, core.signals)
     if not core.hits:
         return head + "[]}"

@@ -56,6 +56,7 @@ TRAINING_SETS: Final = (
     "outsider-late.jsonl",
     "outsider-sealed.jsonl",
     "outsider-2.jsonl",
+    "outsider-3.jsonl",
     "messages-sample.jsonl",
     # Everyday messages that are not collection (family, work, deliveries, bank alerts).
     "everyday.jsonl",
