@@ -172,3 +172,46 @@ def test_the_spoofing_finding_only_counts_for_authority_senders() -> None:
 )
 def test_dialect_is_read_as_mandarin(body: str, expected: set[str]) -> None:
     assert set(analyze(body, received_at=IN_2026).categories) == expected
+
+
+NOTICE = "【某市某区人民法院】您有一条新的诉讼文书，案号(2026)浙0106民初5521号，请登录人民法院送达平台查看。"
+
+
+@pytest.mark.parametrize(
+    ("sender", "body", "expected"),
+    [
+        # A court's notice read as genuine (COURT_NOTICE) from an SMS platform or 12368: clean.
+        ("10690000123456", NOTICE, set()),
+        ("12368", NOTICE, set()),
+        # The same from a person's mobile: no court sends from one (IM-PERSONAL-SIGNATURE).
+        ("13612345678", NOTICE, {"impersonation"}),
+        # A court's own enforcement notice may list a debtor after a judgment.
+        (
+            "12368",
+            "【某区人民法院】申请执行人某银行与你金融借款合同纠纷一案，你未履行生效判决确定的义务，"
+            "本院已依法将你纳入失信被执行人名单，详情可登录中国执行信息公开网查询。",
+            set(),
+        ),
+        # What a court never asks voids the exception: a mobile to call back, jail, a transfer.
+        (
+            "10690000123456",
+            "【法院送达】您有一份未签收的法院传票，法院将缺席判决并强制执行，请回电13600001234处理。",
+            {"impersonation", "false_legal_claim"},
+        ),
+    ],
+)
+def test_a_court_notice_is_judged_by_what_it_asks_and_where_it_comes_from(
+    sender: str, body: str, expected: set[str]
+) -> None:
+    result = analyze(body, sender=sender, received_at=IN_2026)
+    assert set(result.categories) == expected, result.categories
+
+
+def test_the_rules_see_a_personal_number_as_its_own_role() -> None:
+    from collectguard.intake.analysis import classify_sender
+    from collectguard.intake.analysis.findings import PERSONAL_ROLE, _role
+
+    assert _role(classify_sender("13612345678")) == PERSONAL_ROLE
+    assert _role(classify_sender("17012345678")) == PERSONAL_ROLE  # a virtual mobile
+    assert _role(classify_sender("12368")) == "court"
+    assert _role(classify_sender("10690000123456")) is None
