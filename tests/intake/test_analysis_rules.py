@@ -174,7 +174,10 @@ def test_dialect_is_read_as_mandarin(body: str, expected: set[str]) -> None:
     assert set(analyze(body, received_at=IN_2026).categories) == expected
 
 
-NOTICE = "【某市某区人民法院】您有一条新的诉讼文书，案号(2026)浙0106民初5521号，请登录人民法院送达平台查看。"
+NOTICE = (
+    "【某市某区人民法院】您有一条新的诉讼文书，案号(2026)浙0106民初5521号，"
+    "请登录人民法院送达平台查看。"
+)
 
 
 @pytest.mark.parametrize(

@@ -1156,8 +1156,8 @@ class ResultCache:
     Collection SMS repeat a few templates, so most bodies of a phone backup were seen before.
     The cached part does not depend on the day (provisions are looked up per call) nor on the
     sender beyond its role (the only sender fact a rule reads: ``exempt_sender_roles`` and
-    ``only_sender_roles``), so a hit gives exactly what a fresh analysis would. Bodies longer than ``max_body`` bypass
-    the cache so it stays small (a few MB at most).
+    ``only_sender_roles``), so a hit gives exactly what a fresh analysis would. Bodies longer
+    than ``max_body`` bypass the cache so it stays small (a few MB at most).
     """
 
     DEFAULT_SIZE: Final = 8192
