@@ -49,8 +49,12 @@ OTHER_SETS = [
     ROOT / "tests" / "intake" / "data" / "outsider-2.jsonl",
     # T to Y, scored blind, then read and trained on.
     ROOT / "tests" / "intake" / "data" / "outsider-3.jsonl",
+    # Z1 to Z4, sealed until their one scoring with the final analyser; not trained on.
+    ROOT / "tests" / "intake" / "data" / "outsider-4.jsonl",
 ]
 DOC = ROOT / "docs" / "analysis-quality.md"
+# The sets of OTHER_SETS the tests hold at target (test_labelled_sets.SETS, at_target).
+HELD_AT_TARGET = {"holdout.jsonl", "dev.jsonl", "outsider.jsonl"}
 # What the sets written by outsiders showed, in the order it was learnt (kept in the doc).
 OUTSIDERS = [
     "## Text written by outsiders: what generalises",
@@ -133,9 +137,80 @@ OUTSIDERS = [
     "the analysis may miss things and that the borrower's own judgement and 12348 come first.",
     "After their scoring, H, I, N and O were added to the repository as",
     "`outsider-sealed.jsonl` (reported above, used neither for training nor for tuning yet),",
-    "so they are not lost; a next round needs new sealed sets.",
+    "so they are not lost; a next round needs new sealed sets. (In the third session, below,",
+    "their misses were read and they joined the model's training data.)",
     "",
-    "Seen but not changed: the rules flag 48 of the 500 everyday messages (friends saying",
+    "## Third session: the conventions outsiders share",
+    "",
+    "Ten more writers, P to Y (150 messages each, the same brief as A to O), each given a",
+    "style: an agency writing to relatives (P), fake legal departments (Q), chat slang and",
+    "evasions (R), southern dialects (S), a volunteer's wide mix (T, V), formal bank wording",
+    "(U), short plain messages (W), long mixed messages (X), messages to third parties and",
+    "fake officials (Y). First scores with the analyser as the session found it (44d5586),",
+    "rules alone → with the model: P 98 → 111, Q 93 → 98, R 101 → 110, S 91 → 105, T 113",
+    "→ 117, U 100 → 105, V 111 → 127, W 112 → 126, X 97 → 104, Y 74 → 95 of 150.",
+    "",
+    "What reading P to S, then T to Y, showed: the model is saturated (adding 450 messages of",
+    "other writers to its training left each of H, I, N and O where it was: 479 and 477 of",
+    "600; every setting tried in a cross-validation over the four outsider groups matched",
+    "2,181 to 2,187 of 2,700), and most misses are conventions the writers share and the rules",
+    "did not know. Each change below was counted over every labelled set and kept only where",
+    "the writers agree and the samples do not say otherwise:",
+    "",
+    "* **Spoofed authority numbers** (IM-SPOOFED): from 12368, 12378, 12345 or a police",
+    "  number, a demand to repay, to transfer or to add a contact, or a false legal claim, is",
+    "  impersonation (22 of 22 such messages). A court's own notice (COURT_NOTICE: a document",
+    "  served, mediation, a judgment to perform, nothing a court never asks) is neither",
+    "  impersonation nor a false claim, even from an SMS platform; a court's signature from a",
+    "  personal mobile always is (IM-PERSONAL-SIGNATURE).",
+    "* **The lender saying 'the court has filed'** (我司已报案, 法务部, a lender's signature) is",
+    "  a false legal claim, not impersonation (IM-ACTOR, 11 of 11).",
+    "* **The whole contact list, one by one** (所有联系人, 通讯录 … 挨个打) is disclosure as",
+    "  well as third-party contact, as the samples' d005 says (40 of 42). Nine repository",
+    "  labels that said otherwise were changed: c050, c059, c218, h037, h042, v055, v072,",
+    "  v578, v976. Emergency contacts alone stay third_party.",
+    "* **Disclosure** also: debt papers sent to an employer (PD-PAPERS), getting into the",
+    "  borrower's group chats (PD-IN-GROUP), a message addressed to a group about someone's",
+    "  debt (各位同事好 …, PD-BROADCAST), an employer told the debt with the employee's ID or",
+    "  address (PD-EMPLOYER-DATA).",
+    "* **Third parties addressed directly** (大娘，你儿子欠了钱跑了; 你是刘某的同事吧; 贵单位",
+    "  员工赵某…): third_party (TP-ADDRESSED, 82 of 85).",
+    "* **Intimidation**: a gang at the door (带几个兄弟, 我们人多: 12 of 12), menace on the way",
+    "  home (出门多看看身后; 路上注意 with the debt in the message: 22 of 22), a 'funeral photo'",
+    "  (7 of 7). Faked nude photos split the writers (10 with intimidation, 7 without) and are",
+    "  left to the model.",
+    "* **Visits** to the borrower's workplace, school or village to find them, with the debt in",
+    "  the message (VT-FIND).",
+    "* **Cantonese and Sichuanese** are read as Mandarin (唔 → 不, 佢 → 他, 我哋 → 我们, 屋企 and",
+    "  屋头 → 家, 听日 → 明天).",
+    "",
+    "The rules gained five fields for this (rules.json): `unless` and `requires` (a regex",
+    "anywhere in the message voids or enables a rule), `only_sender_roles` with",
+    "`example_sender`, and `with_category` (IM-SPOOFED counts where a false claim is found);",
+    "a personal mobile's sender is the role `personal`. The model now trains on every set",
+    "above except Z1 to Z4 (7,170 rows, 13,385 substrings).",
+    "",
+    "T to Y were scored after the first round of these changes (098d93e): T 119, U 109,",
+    "V 129, W 129, X 115, Y 103 (from 117, 105, 127, 126, 104, 95). T and U had been scored",
+    "once before, and a search by mistake showed six messages of T and four of W; V to Y were",
+    "otherwise blind. They are now `outsider-3.jsonl` (trained on; W's ww047, a corpus line",
+    "word for word, left out).",
+    "",
+    "**Sealed Z1 to Z4**, written after all of that (short plain messages, a wide mix, hard",
+    "negatives and near misses, veiled threats and evasions) and scored once, with the final",
+    "analyser (fc5f63d) and the one the session started with (44d5586): 132, 130, 115 and 112",
+    "of 150 against 125, 130, 113 and 107; pooled **489 of 600 (81.5 %) against 475",
+    "(79.2 %)**, sender kinds 0.998. Pooled precision/recall, final (start): third_party",
+    "0.93/0.95 (0.93/0.90), privacy_disclosure 0.93/0.80 (0.92/0.70), intimidation 0.83/0.77",
+    "(0.89/0.71), insult 0.97/0.97 (0.99/0.95), false_legal_claim 0.91/0.95 (0.89/0.93),",
+    "impersonation 0.92/0.96 (0.93/0.96), visit_threat 0.92/0.92 (0.93/0.86),",
+    "personal_account 1.00/0.98 (1.00/0.97). Six of eight categories meet both targets (five",
+    "at the start); privacy_disclosure recall and intimidation still do not, and",
+    "intimidation's precision fell as its recall rose. Z1 to Z4 are now `outsider-4.jsonl`,",
+    "neither trained nor tuned on, no longer blind.",
+    "",
+    "Seen but not changed (and still so after the third session): the rules flag 48 of the",
+    "500 everyday messages (friends saying",
     '"我到你家楼下了", "妈的生日礼物", a delivery left "在你家门口", an airline\'s',
     '"机场广播"): rules written for collection messages over-fire on ordinary chat, which in',
     "a phone backup keeps such a conversation at import. Requiring the model's agreement",
@@ -276,8 +351,26 @@ def write_doc(
         problems += [f"{path.name}: {p}" for p in blind.failures()]
     lines.append("## Targets")
     lines.append("")
-    lines.extend(f"- ✗ {p}" for p in problems) if problems else lines.append("All targets met.")
+    lines.extend(f"- ✗ {p}" for p in problems) if problems else lines.append(
+        f"Met on `{relative}`" + (" and the sealed sets above." if blind_sets else ".")
+    )
     lines.append("")
+    # The outsiders' sets that are not held at target (tests/intake/test_labelled_sets.py):
+    # what they miss is the measure of text nobody tuned on, so it is listed, not hidden.
+    missed = [
+        f"- ✗ `{name}`: {p}"
+        for name, other in (others or {}).items()
+        for p in other.failures()
+        if Path(name).name not in HELD_AT_TARGET
+    ]
+    if missed:
+        lines += [
+            "Missed on the outsiders' sets that are reported but not held at target (the",
+            "holdout, dev and `outsider.jsonl` are, by the tests):",
+            "",
+            *missed,
+            "",
+        ]
     details = failure_lines(report)
     if details:
         lines.append("## Where the analyser disagrees with the labels")

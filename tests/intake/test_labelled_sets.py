@@ -128,6 +128,27 @@ SETS = {
         varied=False,
         at_target=False,
     ),
+    # Four sealed sets (Z1 to Z4) written after every change of the third session and scored
+    # once with its final analyser (docs/analysis-quality.md); kept here so they are not lost,
+    # no longer blind, neither trained nor tuned on.
+    "outsider-4": LabelledSet(
+        "outsider-4.jsonl",
+        600,
+        60,
+        140,
+        (
+            "corpus.jsonl",
+            "holdout.jsonl",
+            "dev.jsonl",
+            "outsider.jsonl",
+            "outsider-late.jsonl",
+            "outsider-sealed.jsonl",
+            "outsider-2.jsonl",
+            "outsider-3.jsonl",
+        ),
+        varied=False,
+        at_target=False,
+    ),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
