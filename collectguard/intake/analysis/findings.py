@@ -917,15 +917,12 @@ def _hits(
     """Every rule match that is not denied, merged per behaviour, in original coordinates."""
     bounds: _Bounds | None = None
     raw: list[tuple[str, str, int, int, int, _Rule]] = []
+    contexts: dict[re.Pattern[str], bool] = {}
     for unit in units:
         rule = unit.rule
         if rule.exempt_roles and role in rule.exempt_roles:
             continue
         if rule.only_roles and role not in rule.only_roles:
-            continue
-        if rule.unless is not None and rule.unless.search(text) is not None:
-            continue
-        if rule.requires is not None and rule.requires.search(text) is None:
             continue
         # Most candidate regexes find nothing: one ``search`` tells. A match that is accepted
         # consumes its span (as ``finditer`` would); one that is rejected (a denial, a
@@ -934,6 +931,8 @@ def _hits(
         # at 前台 (our own front desk) but found at 经理.
         regex = unit.regex
         match = regex.search(text)
+        if match is not None and not _context_allows(rule, text, contexts):
+            continue
         while match is not None:
             start, end = match.span()
             if _placed(rule, text, start, end) and _counts(
@@ -955,6 +954,23 @@ def _hits(
     return tuple(hits)
 
 
+def _context_allows(rule: _Rule, text: str, contexts: dict[re.Pattern[str], bool]) -> bool:
+    """Whether the message ``text`` lets ``rule`` count (``unless``, ``requires``).
+
+    Checked only once a rule has matched, each regex at most once per message (``contexts``:
+    several rules share COURT_NOTICE), since both scan the whole text.
+    """
+    for pattern, wanted in ((rule.unless, False), (rule.requires, True)):
+        if pattern is None:
+            continue
+        found = contexts.get(pattern)
+        if found is None:
+            found = contexts[pattern] = pattern.search(text) is not None
+        if found is not wanted:
+            return False
+    return True
+
+
 def _companions(
     companions: Sequence[_Rule], hits: tuple[_Hit, ...], role: str, text: str
 ) -> tuple[_Hit, ...]:
@@ -972,9 +988,7 @@ def _companions(
             continue
         if rule.only_roles and role not in rule.only_roles:
             continue
-        if rule.unless is not None and rule.unless.search(text) is not None:
-            continue
-        if rule.requires is not None and rule.requires.search(text) is None:
+        if not _context_allows(rule, text, {}):
             continue
         first = next(hit for hit in hits if hit[0] == rule.with_category)
         added.append((rule.category, rule.behaviour, first[2], first[3], rule, rule.urgent))
