@@ -180,7 +180,7 @@ OUTSIDERS = [
     "  (7 of 7). Faked nude photos split the writers (10 with intimidation, 7 without) and are",
     "  left to the model.",
     "* **Visits** to the borrower's workplace, school or village to find them, with the debt in",
-    "  the message (VT-FIND).",
+    "  the message (VT-SEEK).",
     "* **Cantonese and Sichuanese** are read as Mandarin (唔 → 不, 佢 → 他, 我哋 → 我们, 屋企 and",
     "  屋头 → 家, 听日 → 明天).",
     "",
