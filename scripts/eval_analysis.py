@@ -26,6 +26,9 @@ import django  # noqa: E402
 django.setup()
 
 from collectguard.intake.quality import (  # noqa: E402
+    DATA,
+    HELD_AT_TARGET,
+    LABELLED_SETS,
     PRECISION_TARGET,
     RECALL_TARGET,
     SENDER_KIND_TARGET,
@@ -34,27 +37,10 @@ from collectguard.intake.quality import (  # noqa: E402
     load_corpus,
 )
 
-DEFAULT_CORPUS = ROOT / "tests" / "intake" / "data" / "corpus.jsonl"
+DEFAULT_CORPUS = DATA / "corpus.jsonl"
 # The other labelled sets in the repository, reported in the doc beside the corpus.
-OTHER_SETS = [
-    ROOT / "tests" / "intake" / "data" / "holdout.jsonl",
-    ROOT / "tests" / "intake" / "data" / "dev.jsonl",
-    # Written by outsiders who never saw the rules, then used to tune them: see the doc.
-    ROOT / "tests" / "intake" / "data" / "outsider.jsonl",
-    # Four more outsiders, never used to tune the rules; the model is trained on them.
-    ROOT / "tests" / "intake" / "data" / "outsider-late.jsonl",
-    # The sealed sets H, I, N and O, after their one scoring; since read and trained on.
-    ROOT / "tests" / "intake" / "data" / "outsider-sealed.jsonl",
-    # P to S, scored once untouched, then read for rule conventions and trained on.
-    ROOT / "tests" / "intake" / "data" / "outsider-2.jsonl",
-    # T to Y, scored blind, then read and trained on.
-    ROOT / "tests" / "intake" / "data" / "outsider-3.jsonl",
-    # Z1 to Z4, sealed until their one scoring with the final analyser; not trained on.
-    ROOT / "tests" / "intake" / "data" / "outsider-4.jsonl",
-]
+OTHER_SETS = [DATA / name for name in LABELLED_SETS if name != DEFAULT_CORPUS.name]
 DOC = ROOT / "docs" / "analysis-quality.md"
-# The sets of OTHER_SETS the tests hold at target (test_labelled_sets.SETS, at_target).
-HELD_AT_TARGET = {"holdout.jsonl", "dev.jsonl", "outsider.jsonl"}
 # What the sets written by outsiders showed, in the order it was learnt (kept in the doc).
 OUTSIDERS = [
     "## Text written by outsiders: what generalises",

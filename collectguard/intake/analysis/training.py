@@ -21,7 +21,7 @@ from typing import Any, Final
 from collectguard.intake.analysis.findings import rule_categories
 from collectguard.intake.analysis.model import SCALE, as_sequence, features
 from collectguard.intake.analysis.normalize import normalize_for_matching
-from collectguard.intake.quality import load_corpus
+from collectguard.intake.quality import DATA, LABELLED_SETS, NOT_TRAINED, load_corpus
 from collectguard.legal.reference import rules_data
 
 
@@ -46,19 +46,12 @@ class Params:
     category_thresholds: Mapping[str, float] = field(default_factory=lambda: {"intimidation": 0.65})
 
 
-# The labelled sets of the repository (docs/analysis-quality.md), in a fixed order.
-DATA: Final = Path(__file__).resolve().parents[3] / "tests" / "intake" / "data"
+# What the model learns from, in a fixed order: every labelled set but those kept as a measure,
+# then the samples and everyday messages that are not collection (family, work, deliveries,
+# bank alerts).
 TRAINING_SETS: Final = (
-    "corpus.jsonl",
-    "holdout.jsonl",
-    "dev.jsonl",
-    "outsider.jsonl",
-    "outsider-late.jsonl",
-    "outsider-sealed.jsonl",
-    "outsider-2.jsonl",
-    "outsider-3.jsonl",
+    *(name for name in LABELLED_SETS if name not in NOT_TRAINED),
     "messages-sample.jsonl",
-    # Everyday messages that are not collection (family, work, deliveries, bank alerts).
     "everyday.jsonl",
 )
 
