@@ -60,10 +60,12 @@ class LabelledSet:
         return self.name in HELD_AT_TARGET
 
 
-def _reported(name: str, min_rows: int, min_clean: int = 150) -> LabelledSet:
+def _reported(
+    name: str, min_rows: int, min_clean: int = 150, min_per_category: int = 60
+) -> LabelledSet:
     """An outsiders' set reported in docs/analysis-quality.md but not held at target."""
     before = LABELLED_SETS[: LABELLED_SETS.index(name)]
-    return LabelledSet(name, min_rows, 60, min_clean, before, varied=False)
+    return LabelledSet(name, min_rows, min_per_category, min_clean, before, varied=False)
 
 
 SETS = {
@@ -89,9 +91,13 @@ SETS = {
     # word (ww047) was left out.
     "outsider-3": _reported("outsider-3.jsonl", 899),
     # Four sealed sets (Z1 to Z4) written after every change of the third session and scored
-    # once with its final analyser; kept here so they are not lost, no longer blind, neither
-    # trained nor tuned on.
+    # once with its final analyser; read in the fourth session and trained on since.
     "outsider-4": _reported("outsider-4.jsonl", 600, min_clean=140),
+    # Four more (E1 to E4: a county-town team writing to relatives, chats and group posts a
+    # borrower copied, legal-sounding documents, terse veiled lines), scored blind in the
+    # fourth session, then read and trained on. Fewer insults, impersonations and personal
+    # accounts than the others: their writers' styles called for fewer.
+    "outsider-5": _reported("outsider-5.jsonl", 600, min_clean=200, min_per_category=25),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
