@@ -98,6 +98,10 @@ SETS = {
     # fourth session, then read and trained on. Fewer insults, impersonations and personal
     # accounts than the others: their writers' styles called for fewer.
     "outsider-5": _reported("outsider-5.jsonl", 600, min_clean=200, min_per_category=25),
+    # Three sealed sets (E5 to E7: a lender's month of escalation, what relatives, neighbours
+    # and employers received, northern and southern collectors with sarcasm) written last in
+    # the fourth session and scored once, blind; kept as a measure, not trained on.
+    "outsider-6": _reported("outsider-6.jsonl", 450, min_clean=150, min_per_category=20),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
