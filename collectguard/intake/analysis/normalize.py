@@ -33,9 +33,12 @@ _DROPPED = _INVISIBLE | frozenset(map(chr, range(0xFE00, 0xFE10)))
 # Punctuation that is dropped between Chinese characters only when it separates single characters
 # (通,讯,录), because between words it is real punctuation (你好,我是…).
 _SOFT_SEPARATORS = ",、;:!?"
-# Never dropped: clause boundaries, quotes and brackets that carry meaning (【签名】), and "@",
-# which mentions people in a group chat (发到群里并@了你的亲戚, @所有人).
-_KEEP = frozenset("。,、;:!?()[]{}【】〔〕《》<>“”‘’「」『』\n\r@")
+# Never dropped: clause boundaries, quotes and brackets that carry meaning (【签名】), "@",
+# which mentions people in a group chat (发到群里并@了你的亲戚, @所有人), and the emoji rules
+# read: weapons, blood and death (好日子到头了🔪 出门…) and the animals of insults (你这个🐶东西).
+_KEEP = frozenset("。,、;:!?()[]{}【】〔〕《》<>“”‘’「」『』\n\r@") | frozenset(
+    "🔪🗡🪓🔫🩸⚰☠💀🐶🐕🐷🐖"
+)
 # Cs: phone backups write emoji as UTF-16 surrogate pairs that can reach us as lone surrogates.
 _FILLER_CATEGORIES = frozenset(
     {"Pd", "Pc", "Po", "Pi", "Pf", "So", "Sk", "Sm", "Cf", "Cs", "Co", "Mn", "Zs"}
