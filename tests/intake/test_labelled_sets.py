@@ -98,10 +98,14 @@ SETS = {
     # fourth session, then read and trained on. Fewer insults, impersonations and personal
     # accounts than the others: their writers' styles called for fewer.
     "outsider-5": _reported("outsider-5.jsonl", 600, min_clean=200, min_per_category=25),
-    # Three sealed sets (E5 to E7: a lender's month of escalation, what relatives, neighbours
-    # and employers received, northern and southern collectors with sarcasm) written last in
-    # the fourth session and scored once, blind; kept as a measure, not trained on.
+    # Three more (E5 to E7: a lender's month of escalation, what relatives, neighbours and
+    # employers received, northern and southern collectors with sarcasm), scored blind, then
+    # read and trained on.
     "outsider-6": _reported("outsider-6.jsonl", 450, min_clean=150, min_per_category=20),
+    # Four more (E8 to E11: two written in the samples' manner, students and young graduates,
+    # small business owners and migrant workers), scored blind, then read and trained on. Two
+    # messages that repeat earlier sets word for word (ej066, ej121) were left out.
+    "outsider-7": _reported("outsider-7.jsonl", 598, min_clean=200, min_per_category=25),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
