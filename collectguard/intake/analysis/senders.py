@@ -51,6 +51,8 @@ _MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
 # After +86: numbers that are already in national form (mobiles, 1xxxx codes, 95/96, 400/800).
 _NATIONAL_AS_IS = re.compile(r"1\d*|9[56]\d+|[48]00\d{7}|0\d+")
 _LANDLINE_WITHOUT_ZERO = re.compile(r"[2-9]\d{8,10}")
+# Beijing (area code 10) after +86: 10 and an eight-digit local number.
+_BEIJING_LANDLINE = re.compile(r"10[2-9]\d{7}")
 # Region names too vague to be worth showing.
 _VAGUE_REGIONS = frozenset({"", "中国", "China"})
 #: Languages the carrier and region are looked up in: the source language and English.
@@ -193,7 +195,18 @@ def normalize_number(raw: str) -> str:
 
 
 def _mainland_national(rest: str) -> str:
-    """National form of what followed +86: landlines get back their trunk 0."""
+    """National form of what followed +86: landlines get back their trunk 0.
+
+    Beijing's area code is 10, so +86 10 and an eight-digit number is a landline (010…), not a
+    106 platform, which is not written after +86 and runs longer.
+
+    >>> _mainland_national("1065128873"), _mainland_national("2012345678")
+    ('01065128873', '02012345678')
+    >>> _mainland_national("10690001234567"), _mainland_national("13612345678")
+    ('10690001234567', '13612345678')
+    """
+    if _BEIJING_LANDLINE.fullmatch(rest):
+        return "0" + rest
     if _NATIONAL_AS_IS.fullmatch(rest):
         return rest
     if _LANDLINE_WITHOUT_ZERO.fullmatch(rest):
