@@ -15,9 +15,10 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from collectguard.cases.models import Case
+from collectguard.intake.analysis.model import estimated_only, is_estimate
 
 #: Readable names of the finding categories (DESIGN.md taxonomy and case-level codes).
 CATEGORY_LABELS = {
@@ -121,21 +122,34 @@ def case_facts(case: Case) -> CaseFacts:
 
 
 def message_row(message: Any) -> dict[str, Any]:
-    """A flagged message as plain values: quoted exactly as received, never edited."""
-    findings = []
-    for finding in message.findings or []:
-        category = finding.get("category", "")
-        findings.append(
-            {
-                "category": category,
-                "label": category_label(category),
-                "provisions": list(finding.get("provisions") or []),
-            }
-        )
+    """A flagged message as plain values: quoted exactly as received, never edited.
+
+    A category that only the statistical model found (``analysis/model.py``), not a rule, is an
+    estimate: the documents say so beside it, so a letter never states it as established.
+    """
+    findings = [
+        {
+            "category": finding.get("category", ""),
+            "label": category_label(finding.get("category", "")),
+            "provisions": list(finding.get("provisions") or []),
+            "estimated": is_estimate(finding.get("rule")),
+        }
+        for finding in message.findings or []
+    ]
     return {
         "time": local_text(message.received_at),
         "sender": message.sender,
         "body": message.body,
-        "categories": [category_label(code) for code in dict.fromkeys(message.categories or [])],
+        "categories": labels_of(message),
         "findings": findings,
     }
+
+
+def labels_of(message: Any) -> list[str]:
+    """The names of a message's categories, those only the model estimated marked as such."""
+    estimated = estimated_only(message.findings)
+    mark = gettext("（统计估计，请核对）")
+    return [
+        category_label(code) + (mark if code in estimated else "")
+        for code in dict.fromkeys(message.categories or [])
+    ]

@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from collectguard.accounts.models import User
 from collectguard.cases.models import Case
 from collectguard.evidence import documents, legal
-from collectguard.evidence.facts import CaseFacts, case_facts, category_label, local_text
+from collectguard.evidence.facts import (
+    CaseFacts,
+    case_facts,
+    category_label,
+    labels_of,
+    local_text,
+)
 from collectguard.evidence.models import EvidenceItem
 from collectguard.evidence.routing import LETTER_CHANNELS
 
@@ -106,7 +112,7 @@ def complaint_pack(case: Case, channel_id: str, *, viewer: User) -> Pack | None:
                 "time": local_text(message.received_at),
                 "body": message.body,
             }
-            labels = "、".join(category_label(code) for code in message.categories or [])
+            labels = "、".join(labels_of(message))
             pack.message_blocks.append(Block(message.sender, shown(text), labels))
         pack.fill_yourself.append(_("你的手机号（接收骚扰短信的号码）"))
     elif channel_id == "12377":

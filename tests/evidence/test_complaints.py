@@ -239,3 +239,19 @@ def test_someone_elses_filing_is_a_404(other_client: Client, case: Case) -> None
         == 404
     )
     assert Filing.objects.filter(pk=filing.pk).exists()
+
+
+def test_a_pack_marks_a_category_only_the_model_estimated(
+    borrower_client: Client, case: Case
+) -> None:
+    make_flagged_message(
+        case,
+        SMS,
+        sender="10690000123",
+        categories=["intimidation"],
+        findings=[{"category": "intimidation", "start": 0, "end": 4, "rule": "MODEL-intimidation"}],
+    )
+
+    body = borrower_client.get(reverse("evidence:pack", args=[case.pk, "12321"])).content.decode()
+
+    assert "恐吓、威胁人身安全（统计估计，请核对）" in body

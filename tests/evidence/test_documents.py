@@ -511,3 +511,55 @@ def test_a_line_break_in_a_message_body_prints_as_a_line_break() -> None:
     lines = [line.strip() for page in pages for line in (page.extract_text() or "").splitlines()]
     start = lines.index("张先生，今晚再不还款")
     assert lines[start + 1 : start + 3] == ["我们就上门", "问题及可能违反的规定：威胁上门"]
+
+
+def test_a_category_only_the_model_estimated_is_marked_in_the_documents(
+    case: Case, borrower: User
+) -> None:
+    """A letter must not state a statistical estimate as established: the evidence list and the
+    complaint mark it, and a rule's finding stays unmarked."""
+    make_flagged_message(
+        case,
+        "钱的事考虑好了吗？小区东门那个保安挺负责的。",
+        sender="17012345678",
+        hours_ago=5,
+        categories=["intimidation"],
+        findings=[
+            {
+                "category": "intimidation",
+                "start": 0,
+                "end": 4,
+                "provisions": ["PSL-50-1"],
+                "rule": "MODEL-intimidation",
+            }
+        ],
+    )
+    make_flagged_message(
+        case,
+        CONTACTS,
+        sender="16512345678",
+        hours_ago=30,
+        categories=["third_party"],
+        findings=[
+            {
+                "category": "third_party",
+                "start": 0,
+                "end": 3,
+                "provisions": ["CC-1033"],
+                "rule": "TP-CONTACT",
+            }
+        ],
+    )
+    listing = document_generate(case=case, actor=borrower, kind="evidence_list")
+    complaint = document_generate(
+        case=case,
+        actor=borrower,
+        kind="complaint",
+        channel="12378",
+        inputs={"name": "张三", "phone": "13800000000", "address": "", "extra_facts": ""},
+    )
+
+    for document in (listing, complaint):
+        text = compact(pdf_text(stored_pdf(document)))
+        assert "恐吓、威胁人身安全（统计估计，请核对）" in text, document.kind
+        assert "第三人（统计估计" not in text

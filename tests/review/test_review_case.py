@@ -189,3 +189,17 @@ def test_case_notes_are_masked_for_a_volunteer_but_not_for_the_owner(
     assert "13812345678" not in volunteer_body
     assert "138******78" in volunteer_body
     assert "13812345678" in borrower_client.get(url).content.decode()
+
+
+def test_a_volunteer_sees_which_categories_are_only_estimates(
+    volunteer_client: Client, share: Share, case: Case
+) -> None:
+    make_message(
+        case,
+        "钱的事考虑好了吗？小区东门那个保安挺负责的。",
+        categories=["intimidation"],
+        findings=[{"category": "intimidation", "start": 0, "end": 4, "rule": "MODEL-intimidation"}],
+    )
+    make_message(case)  # third_party and visit_threat, found by rules
+    body = volunteer_client.get(reverse("review:case", args=[case.pk])).content.decode()
+    assert body.count("统计估计，请自己核对") == 1

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import repeat
@@ -307,6 +307,21 @@ def rule_id(category: str) -> str:
 def is_estimate(rule: str | None) -> bool:
     """Whether a stored finding's rule id is the model's."""
     return bool(rule) and str(rule).startswith(RULE_PREFIX)
+
+
+def estimated_only(findings: Iterable[Mapping[str, Any]] | None) -> frozenset[str]:
+    """The categories of stored findings that only the model found (no rule did).
+
+    >>> sorted(estimated_only([{"category": "intimidation", "rule": "MODEL-intimidation"},
+    ...                        {"category": "third_party", "rule": "TP-CONTACT"}]))
+    ['intimidation']
+    """
+    estimated: set[str] = set()
+    ruled: set[str] = set()
+    for finding in findings or ():
+        category = str(finding.get("category", ""))
+        (estimated if is_estimate(finding.get("rule")) else ruled).add(category)
+    return frozenset(estimated - ruled)
 
 
 def as_sequence(values: Sequence[float]) -> list[int]:

@@ -47,5 +47,13 @@ def category_label(code: str) -> str:
 
 
 @register.filter
+def estimated_categories(findings: object) -> frozenset[str]:
+    """The categories of a message's stored findings that only the statistical model found."""
+    from collectguard.intake.analysis.model import estimated_only
+
+    return estimated_only(findings if isinstance(findings, list) else None)
+
+
+@register.filter
 def get_item(mapping: object, key: object) -> object:
     return mapping.get(key) if isinstance(mapping, dict) else None
