@@ -106,6 +106,10 @@ SETS = {
     # small business owners and migrant workers), scored blind, then read and trained on. Two
     # messages that repeat earlier sets word for word (ej066, ej121) were left out.
     "outsider-7": _reported("outsider-7.jsonl", 598, min_clean=200, min_per_category=25),
+    # Four more (E12 to E15: two in the samples' manner, politer 2026-style collection, crude
+    # evasions), scored blind, then read and trained on. One message that repeats an earlier
+    # set (eo147) and one that repeats another of the four were left out.
+    "outsider-8": _reported("outsider-8.jsonl", 598, min_clean=200, min_per_category=25),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
