@@ -110,6 +110,9 @@ SETS = {
     # evasions), scored blind, then read and trained on. One message that repeats an earlier
     # set (eo147) and one that repeats another of the four were left out.
     "outsider-8": _reported("outsider-8.jsonl", 598, min_clean=200, min_per_category=25),
+    # Four more (E16 to E19: two in the samples' manner, women shamed and their families
+    # threatened, a rural county), scored blind, then read and trained on.
+    "outsider-9": _reported("outsider-9.jsonl", 600, min_clean=200, min_per_category=25),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
