@@ -56,12 +56,17 @@ def volunteer_client(volunteer: User, case: Case, monkeypatch: pytest.MonkeyPatc
     """A volunteer the borrower shared the case with (the share itself is the review app's
     business, tested there: here it is stubbed to open exactly this case)."""
     from django.test import Client
+    from django.urls import get_resolver
 
     from collectguard.cases import access
 
     def shared_with(user: User) -> Any:
         return Case.objects.filter(pk=case.pk) if user.pk == volunteer.pk else Case.objects.none()
 
+    # Import every view first: a view module imported while the stub below is in place would
+    # keep the stub for good (``from … import share_reveals_third_parties``), and later tests
+    # of the review app would see third parties masked for the owner.
+    get_resolver().url_patterns  # noqa: B018
     monkeypatch.setattr(access, "_shared_case_ids", shared_with)
     monkeypatch.setattr(
         "collectguard.review.access.share_reveals_third_parties", lambda case, user: False
