@@ -42,6 +42,16 @@ def stored_pdf(document: GeneratedDocument) -> bytes:
         return handle.read()
 
 
+def complaint_to_12378(case: Case, borrower: User) -> GeneratedDocument:
+    return document_generate(
+        case=case,
+        actor=borrower,
+        kind="complaint",
+        channel="12378",
+        inputs={"name": "张三", "phone": "13800000000", "address": "", "extra_facts": ""},
+    )
+
+
 @pytest.fixture
 def facts_case(case: Case) -> Case:
     """A credit-card case with flagged messages (one at night) and two pieces of evidence."""
@@ -102,13 +112,7 @@ def test_the_evidence_list_lists_every_item_with_hash_and_page(
 def test_a_complaint_to_12378_cites_current_law_and_the_cases_facts(
     facts_case: Case, borrower: User
 ) -> None:
-    document = document_generate(
-        case=facts_case,
-        actor=borrower,
-        kind="complaint",
-        channel="12378",
-        inputs={"name": "张三", "phone": "13800000000", "address": "", "extra_facts": ""},
-    )
+    document = complaint_to_12378(facts_case, borrower)
 
     raw = pdf_text(stored_pdf(document))
     assert "第 1 页 共" in raw
@@ -518,46 +522,22 @@ def test_a_category_only_the_model_estimated_is_marked_in_the_documents(
 ) -> None:
     """A letter must not state a statistical estimate as established: the evidence list and the
     complaint mark it, and a rule's finding stays unmarked."""
-    make_flagged_message(
-        case,
-        "钱的事考虑好了吗？小区东门那个保安挺负责的。",
-        sender="17012345678",
-        hours_ago=5,
-        categories=["intimidation"],
-        findings=[
-            {
-                "category": "intimidation",
-                "start": 0,
-                "end": 4,
-                "provisions": ["PSL-50-1"],
-                "rule": "MODEL-intimidation",
-            }
-        ],
-    )
-    make_flagged_message(
-        case,
-        CONTACTS,
-        sender="16512345678",
-        hours_ago=30,
-        categories=["third_party"],
-        findings=[
-            {
-                "category": "third_party",
-                "start": 0,
-                "end": 3,
-                "provisions": ["CC-1033"],
-                "rule": "TP-CONTACT",
-            }
-        ],
-    )
+    for body, sender, category, rule, provision in (
+        (
+            "钱的事考虑好了吗？小区东门那个保安挺负责的。",
+            "17012345678",
+            "intimidation",
+            "MODEL-intimidation",
+            "PSL-50-1",
+        ),
+        (CONTACTS, "16512345678", "third_party", "TP-CONTACT", "CC-1033"),
+    ):
+        finding = {"category": category, "start": 0, "end": 4, "provisions": [provision]}
+        make_flagged_message(
+            case, body, sender=sender, categories=[category], findings=[{**finding, "rule": rule}]
+        )
     listing = document_generate(case=case, actor=borrower, kind="evidence_list")
-    complaint = document_generate(
-        case=case,
-        actor=borrower,
-        kind="complaint",
-        channel="12378",
-        inputs={"name": "张三", "phone": "13800000000", "address": "", "extra_facts": ""},
-    )
+    complaint = complaint_to_12378(case, borrower)
 
     for document in (listing, complaint):
         text = compact(pdf_text(stored_pdf(document)))
