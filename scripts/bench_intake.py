@@ -342,10 +342,12 @@ def ensure_postgres_database(url: str, name: str) -> str:
     return f"{base}/{name}"
 
 
-def _fresh(work: Path, label: str, name: str) -> dict[str, str]:
+def _fresh(work: Path, label: str, name: str, *, one_process: bool = False) -> dict[str, str]:
     """Settings for another import into an empty database (SQLite: a new file; PostgreSQL:
-    the same database, a new case) with the reading worker turned off."""
-    env = {"MEDIA_ROOT": str(work / f"media-{label}-{name}"), "IMPORT_WORKER_MIN_BYTES": "off"}
+    the same database, a new case); ``one_process`` turns the reading worker off."""
+    env = {"MEDIA_ROOT": str(work / f"media-{label}-{name}")}
+    if one_process:
+        env["IMPORT_WORKER_MIN_BYTES"] = "off"
     if label == "sqlite":
         env["SQLITE_PATH"] = str(work / f"bench-{name}.sqlite3")
     return env
@@ -361,6 +363,9 @@ def main() -> int:
     parser.add_argument("--analysis-sample", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=7, help="renders per page")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating parse and import runs per database"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -423,15 +428,47 @@ def main() -> int:
             }
             if label == "sqlite":
                 env["DATABASE_URL"] = ""
-            parse = run_child("parse", str(backup), env=env)
-            imported = run_child("import", str(backup), "full", env=env, sample_memory=True)
-            ratio = imported["seconds"] / parse["seconds"]
-            report[label] = {"parse": parse, "import": imported, "ratio": ratio}
+            # Parse and import take turns, ``--rounds`` times (each import into an empty
+            # database or case), so a busy moment of the machine shows as one odd pair
+            # instead of deciding the figure: the verdict is on the median pair, every
+            # pair is printed.
+            pairs = []
+            for round_ in range(args.rounds):
+                round_env = env if round_ == 0 else {**env, **_fresh(work, label, f"r{round_}")}
+                parse = run_child("parse", str(backup), env=env)
+                imported = run_child(
+                    "import", str(backup), "full", env=round_env, sample_memory=True
+                )
+                pairs.append((parse, imported))
+            ratios = [imported["seconds"] / parse["seconds"] for parse, imported in pairs]
+            ratio = statistics.median(ratios)
+            # The pair printed in full: the median one (with an even count, the higher).
+            parse, imported = pairs[
+                sorted(range(len(ratios)), key=ratios.__getitem__)[len(ratios) // 2]
+            ]
+            if args.rounds > 1:
+                print(
+                    f"[{label}] import / parse in {args.rounds} alternating rounds: "
+                    + ", ".join(
+                        f"{i['seconds']:.2f} s / {p['seconds']:.2f} s = {r:.1f}x"
+                        for (p, i), r in zip(pairs, ratios, strict=True)
+                    )
+                )
+            report[label] = {
+                "parse": parse,
+                "import": imported,
+                "ratio": ratio,
+                "rounds": [
+                    {"parse_s": p["seconds"], "import_s": i["seconds"], "ratio": r}
+                    for (p, i), r in zip(pairs, ratios, strict=True)
+                ],
+            }
+            worst_memory = max(max(i["rss_mb"], i["pss_peak_mb"]) for _p, i in pairs)
             print(
                 f"[{label}] bare parse: {parse['seconds']:.2f} s, {parse['cpu_s']:.2f} CPU s "
                 f"({parse['records']:,} records, peak RSS {parse['rss_mb']:.0f} MB)"
             )
-            memory = max(imported["rss_mb"], imported["pss_peak_mb"])
+            memory = worst_memory
             print(
                 f"[{label}] import with analysis: {imported['seconds']:.2f} s, "
                 f"{imported['cpu_s']:.2f} CPU s in this process + {imported['worker_cpu_s']:.2f} "
@@ -446,15 +483,15 @@ def main() -> int:
             cpu_ratio = (imported["cpu_s"] + imported["worker_cpu_s"]) / parse["cpu_s"]
             report[label]["cpu_ratio"] = cpu_ratio
             print(
-                f"[{label}] import / parse: {ratio:.1f}x wall "
-                f"[{verdict(ratio <= TARGETS['import_vs_parse'])}], {cpu_ratio:.1f}x CPU "
-                "(both processes)"
+                f"[{label}] import / parse: {ratio:.1f}x wall (median of {args.rounds}, worst "
+                f"{max(ratios):.1f}x) [{verdict(ratio <= TARGETS['import_vs_parse'])}], "
+                f"{cpu_ratio:.1f}x CPU (both processes, the median pair)"
             )
             single = run_child(
                 "import",
                 str(backup),
                 "full",
-                env={**env, **_fresh(work, label, "single")},
+                env={**env, **_fresh(work, label, "single", one_process=True)},
                 sample_memory=True,
             )
             report[label]["import_in_one_process"] = single
@@ -473,7 +510,7 @@ def main() -> int:
                 f"({cold_cpu / parse['cpu_s']:.1f}x parse); carrier/region data loaded: "
                 f"{'yes' if imported['geodata_loaded'] else 'no'}"
             )
-            pages = run_child("pages", str(imported["case"]), str(args.repeat), env=env)
+            pages = run_child("pages", str(pairs[0][1]["case"]), str(args.repeat), env=env)
             report[label]["pages"] = pages
             for name, figures in pages.items():
                 if name == "messages":

@@ -29,7 +29,7 @@ import pickle
 import re
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Final
@@ -657,6 +657,42 @@ def _read_in_worker(importer: _Importer, fileobj: BinaryReadable) -> None:
         os.waitpid(pid, 0)
 
 
+@contextlib.contextmanager
+def _foreign_keys_checked_as_written() -> Iterator[None]:
+    """On PostgreSQL, check the foreign keys of the rows written meanwhile as each batch is
+    written, instead of all at commit.
+
+    Django declares foreign keys ``DEFERRABLE INITIALLY DEFERRED``: the checks of 100,000
+    imported rows would otherwise run one after another at commit (0.8 s measured), after the
+    reading worker has finished, instead of beside it. The same checks run either way; only
+    the message and call tables' own foreign keys are switched, and switched back after a
+    successful read.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        names = [
+            quote(name)
+            for model in (Message, Call)
+            for name, info in connection.introspection.get_constraints(
+                cursor, model._meta.db_table
+            ).items()
+            if info["foreign_key"]
+        ]
+        listed = ", ".join(names)
+        if names:
+            # Constraint names come from the database's own catalogue, quoted.
+            cursor.execute(f"SET CONSTRAINTS {listed} IMMEDIATE")
+    yield
+    # Not after an error: a failed statement aborts the transaction, which then takes no
+    # more commands until rolled back, and the rollback ends the setting anyway.
+    if names:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {listed} DEFERRED")
+
+
 def import_stream(
     *, case: Case, batch: ImportBatch, fileobj: BinaryReadable, keep_all: bool
 ) -> StreamOutcome:
@@ -666,10 +702,11 @@ def import_stream(
     were written, and only a rollback undoes them.
     """
     importer = _Importer(case=case, batch=batch, keep_all=keep_all)
-    if _use_worker(fileobj):
-        _read_in_worker(importer, fileobj)
-    else:
-        _read(importer, fileobj, importer.flush)
+    with _foreign_keys_checked_as_written():
+        if _use_worker(fileobj):
+            _read_in_worker(importer, fileobj)
+        else:
+            _read(importer, fileobj, importer.flush)
 
     outcome = StreamOutcome(
         duplicates_skipped=importer.records - importer.inserted_messages - importer.inserted_calls

@@ -7,6 +7,7 @@ here with the plain computation it replaces.
 
 from __future__ import annotations
 
+import io
 import random
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from collectguard.intake.analysis.findings import SHANGHAI
 from collectguard.intake.analysis.senders import _prefix_rule, library_facts
 from collectguard.intake.backup_fixtures import generate_backup
 from collectguard.intake.bulk import RowWriter
-from collectguard.intake.models import Message, Sender
+from collectguard.intake.models import ImportBatch, Message, Sender
 from collectguard.intake.records import (
     analysis_fields,
     china_clock,
@@ -374,3 +375,49 @@ def test_the_senders_page_still_shows_carrier_and_region_looked_up_at_display(
     html = borrower_client.get(f"/cases/{imported_samples.pk}/intake/senders/").content.decode()
     # 13612345678 sent the collection messages of the sample backup.
     assert "中国移动 · 广东省汕头市" in html
+
+
+# --- PostgreSQL: foreign keys checked as the rows are written ------------------------------
+
+
+def _orphan_message_insert() -> None:
+    """Insert a message of a case that does not exist (Django leaves the check to the database)."""
+    Message.objects.create(
+        case_id=2_147_483_647, sender_kind="mobile", body="x", source="manual", dedupe_key="orphan"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_foreign_keys_are_checked_as_rows_are_written_then_deferred_again(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """During an import on PostgreSQL a bad reference fails at once (the checks run beside
+    the reading worker, not all at commit); after it, the tables' keys are deferred again."""
+    from django.db import IntegrityError, connection
+
+    from collectguard.intake import importer
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite checks foreign keys only at commit, and has no SET CONSTRAINTS")
+    failed_at_once: list[bool] = []
+
+    def read(imp: object, fileobj: object, emit: object) -> None:
+        try:
+            with transaction.atomic():
+                _orphan_message_insert()
+        except IntegrityError:
+            failed_at_once.append(True)
+        else:
+            failed_at_once.append(False)
+
+    monkeypatch.setattr(importer, "_read", read)
+    monkeypatch.setattr(importer, "_use_worker", lambda fileobj: False)
+    batch = ImportBatch.objects.create(case=case, kind="sms", sha256="0" * 64, size=1)
+    with transaction.atomic():
+        importer.import_stream(case=case, batch=batch, fileobj=io.BytesIO(b""), keep_all=True)
+        assert failed_at_once == [True]
+        sid = transaction.savepoint()
+        _orphan_message_insert()  # deferred again: accepted until the check
+        with pytest.raises(IntegrityError), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        transaction.savepoint_rollback(sid)
