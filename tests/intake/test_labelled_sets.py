@@ -119,6 +119,10 @@ SETS = {
     # trained on. Two messages that repeat earlier sets word for word (eu066, ew088) were
     # left out.
     "outsider-10": _reported("outsider-10.jsonl", 598, min_clean=200, min_per_category=25),
+    # Four more (F1 to F4: veiled menace from a provincial team, the samples' manner, the
+    # borrower's circle and visits, night-shift collectors mixing everything), written in the
+    # fifth session, scored blind (483 of 600 exact), then read and trained on.
+    "outsider-11": _reported("outsider-11.jsonl", 600, min_clean=150, min_per_category=25),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
