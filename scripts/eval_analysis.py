@@ -315,6 +315,19 @@ OUTSIDERS = [
     "privacy_disclosure 0.92/0.92 (both now at target), visit_threat 0.86/0.86, intimidation",
     "0.84/0.70. What is left there is mostly the writers' split convention on intimidation.",
     "",
+    "**Sealed G1 to G4**, written during the session by four more helpers (the samples'",
+    "manner, a month of messages one borrower copied, relatives and lawful notices, terse",
+    "lines) and scored once, with the final analyser and the one the session started with",
+    "(35af80c), never read: 132, 116, 115 and 129 against 133, 115, 111 and 127; pooled",
+    "**492 of 599 (82.1 %) against 486 (81.1 %)**, sender kinds 1.000 (one message that",
+    "repeats an earlier set, ge036, left out). Pooled precision/recall, final (start):",
+    "third_party 0.88/0.96 (0.88/0.97), privacy_disclosure 0.93/0.94 (0.91/0.94),",
+    "intimidation 0.79/0.80 (0.79/0.78), insult 0.98/0.93 (0.96/0.93), false_legal_claim",
+    "0.97/0.99 (0.97/0.99), impersonation 0.87/1.00 (0.85/1.00), visit_threat 0.86/0.92",
+    "(0.85/0.92), personal_account 1.00/1.00 (1.00/1.00). Four categories meet both targets;",
+    "third_party, intimidation, impersonation and visit_threat precision do not. They are",
+    "`outsider-12.jsonl`, kept as a measure: neither read nor trained on.",
+    "",
 ]
 
 
