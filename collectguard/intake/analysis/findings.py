@@ -1029,7 +1029,10 @@ def _estimates(
     bounds = _Bounds(text)
     rules = _estimate_rules()
     found: list[_Hit] = []
+    contexts: dict[re.Pattern[str], bool] = {}
     for category in categories:
+        if not _context_allows(rules[category], text, contexts):
+            continue
         # Judged in the sentence of the model's strongest evidence, and highlighted there.
         around = bounds.around(*model.evidence(text, category))
         if _estimate_withdrawn(compiled, category, text, bounds, around):
@@ -1081,6 +1084,10 @@ def _estimate_withdrawn(
 def _estimate_rules() -> dict[str, _Rule]:
     """One pseudo-rule per category for the model's findings (rule id ``MODEL-<category>``)."""
     found = estimator()
+    data = rules_data()
+    # A category's ``unless`` (rules.json, model section): an ordinary message the rules of
+    # that category stand back from (ORDINARY) is not one the model may flag either.
+    unless: Mapping[str, str] = data["model"].get("unless", {})
     return {
         category: _Rule(
             id=estimate_rule_id(category),
@@ -1092,6 +1099,11 @@ def _estimate_rules() -> dict[str, _Rule]:
             not_after="",
             explanation_zh=found.explanations[category][0],
             explanation_en=found.explanations[category][1],
+            unless=(
+                re.compile(literal_first(unless[category], data["lexicon"]))
+                if category in unless
+                else None
+            ),
         )
         for category in found.categories
     }
