@@ -184,3 +184,32 @@ def test_a_text_too_long_for_the_packed_sums_is_summed_per_category(
     packed = found._logits(text)
     monkeypatch.setattr(model_module, "_MAX_PACKED", 1)
     assert found._logits(text) == pytest.approx(packed)
+
+
+def test_an_ordinary_message_gets_no_third_party_disclosure_or_visit_estimate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The model stands back where the rules of those categories do (ORDINARY: an errand or a
+    friendly word, nothing of a debt or a threat); checked with a model sure of everything."""
+    from collectguard.intake.analysis import findings, result_cache
+
+    real = model()
+
+    class Sure:
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def found(self, text: str, already: object = (), **kwargs: object) -> list[str]:
+            return [c for c in real.categories if c not in already]  # type: ignore[operator]
+
+    monkeypatch.setattr(findings, "estimator", lambda: Sure())
+    result_cache.configure(0)
+    try:
+        ordinary = analyze("房东：下周二上门修热水器，麻烦家里留个人", received_at=IN_2026)
+        gated = {"third_party", "privacy_disclosure", "visit_threat"}
+        assert gated.isdisjoint(ordinary.categories), ordinary.categories
+        assert "intimidation" in ordinary.categories  # other categories are not gated
+        threat = analyze("再不还钱，房东那边我们也会去说，修热水器的钱也别想", received_at=IN_2026)
+        assert gated <= set(threat.categories), threat.categories
+    finally:
+        result_cache.configure(result_cache.DEFAULT_SIZE)
