@@ -133,6 +133,15 @@ SETS = {
     # samples' manner), written after G1 to G4, scored blind (441 of 600 exact), then read
     # and trained on. Two messages that repeat earlier sets (hx083, hz030) were left out.
     "outsider-13": _reported("outsider-13.jsonl", 598, min_clean=150, min_per_category=25),
+    # Four more (I1 to I4: the samples' manner, a borrower's whole phone, collectors keeping
+    # just inside the rules, messages forwarded by relatives and colleagues), written with
+    # J1 to J4, scored blind (492 of 600 exact), then read and trained on.
+    "outsider-14": _reported("outsider-14.jsonl", 600, min_clean=150, min_per_category=25),
+    # Four sealed sets (J1 to J4: the samples' manner, a migrant worker and a student, veiled
+    # menace and banter, lawful and unlawful collection side by side), written with I1 to I4
+    # and scored once with the session's final analyser; kept as a measure, neither read nor
+    # trained on. Two messages that repeat earlier sets (jy061, jz030) were left out.
+    "outsider-15": _reported("outsider-15.jsonl", 598, min_clean=150, min_per_category=25),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
