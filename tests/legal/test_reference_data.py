@@ -115,6 +115,14 @@ def test_every_rule_names_a_category_behaviour_and_unique_id() -> None:
         assert behaviours()[rule["behaviour"]].category == rule["category"], rule["id"]
 
 
+def test_the_ordinary_gate_names_known_categories_and_rules_and_compiles() -> None:
+    gate = rules_data()["ordinary"]
+    ids = {rule["id"] for rule in rules_data()["rules"]}
+    assert set(gate["categories"]) <= set(CATEGORIES)
+    assert gate["rules"] and set(gate["rules"]) <= ids
+    re.compile(expand_macros(gate["pattern"], rules_data()["lexicon"]))
+
+
 def test_every_signal_rule_names_a_known_signal() -> None:
     assert rules_data()["signals"] == list(SIGNALS)
     for rule in rules_data()["signal_rules"]:

@@ -625,6 +625,7 @@ def _compiled() -> _Compiled:
     necessary: list[list[frozenset[str]] | None] = []
     companions: list[_Rule] = []
     for row in data["rules"]:
+        unless = _gated(data, row.get("unless"), row["category"], row["id"])
         rule = _Rule(
             id=row["id"],
             category=row["category"],
@@ -641,7 +642,7 @@ def _compiled() -> _Compiled:
                 if row.get("not_preceded_by")
                 else None
             ),
-            unless=compile_(row["unless"]) if row.get("unless") else None,
+            unless=compile_(unless) if unless else None,
             requires=compile_(row["requires"]) if row.get("requires") else None,
             only_roles=frozenset(row.get("only_sender_roles", ())),
             with_category=row.get("with_category"),
@@ -1085,9 +1086,10 @@ def _estimate_rules() -> dict[str, _Rule]:
     """One pseudo-rule per category for the model's findings (rule id ``MODEL-<category>``)."""
     found = estimator()
     data = rules_data()
-    # A category's ``unless`` (rules.json, model section): an ordinary message the rules of
-    # that category stand back from (ORDINARY) is not one the model may flag either.
-    unless: Mapping[str, str] = data["model"].get("unless", {})
+
+    def compile_(pattern: str) -> re.Pattern[str]:
+        return re.compile(literal_first(pattern, data["lexicon"]))
+
     return {
         category: _Rule(
             id=estimate_rule_id(category),
@@ -1099,14 +1101,21 @@ def _estimate_rules() -> dict[str, _Rule]:
             not_after="",
             explanation_zh=found.explanations[category][0],
             explanation_en=found.explanations[category][1],
-            unless=(
-                re.compile(literal_first(unless[category], data["lexicon"]))
-                if category in unless
-                else None
-            ),
+            # An ordinary message the rules of a category stand back from is not one the
+            # model may flag in it either.
+            unless=compile_(gate) if (gate := _gated(data, None, category, "")) else None,
         )
         for category in found.categories
     }
+
+
+def _gated(data: Mapping[str, Any], unless: str | None, category: str, rule_id: str) -> str | None:
+    """A rule's ``unless`` widened by rules.json's ``ordinary`` gate where the gate applies
+    (its categories, for rules and the model alike, and the rules it lists)."""
+    gate = data.get("ordinary")
+    if not gate or (category not in gate["categories"] and rule_id not in gate["rules"]):
+        return unless
+    return f"(?:{unless})|(?:{gate['pattern']})" if unless else gate["pattern"]
 
 
 def _placed(rule: _Rule, text: str, start: int, end: int) -> bool:
