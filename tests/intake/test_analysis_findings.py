@@ -267,6 +267,7 @@ ENGINE_NEGATION: dict[str, Any] = {
     "cue": "不(?<!会不)会|请勿",
     "contrast": "但是|但",
     "voiders": "(?:如果|要是|只要)(?![^。!?\\n]*?(?:但是|但))|以为",
+    "conditions": "只要你",
     "suffix": "均为诈骗",
     "warning": "不法分子",
     "lawful": [],
@@ -332,6 +333,16 @@ def test_a_denial_the_match_starts_inside_of_still_denies(
     # A cue that is wholly inside the match (不会放过) is part of the threat, not a denial.
     engine_rules({"pattern": "不会放过(?:她|他)"})
     assert spans("我们不会放过他") == ["不会放过他"]
+
+
+def test_a_condition_after_the_denied_words_makes_the_denial_a_threat(
+    engine_rules: Callable[..., None],
+) -> None:
+    engine_rules({"pattern": "联系[^,。]{0,4}?家人"})
+    assert spans("我们不会联系你家人,只要你今天还上") == ["联系你家人"]
+    # Only in the same sentence: a later sentence's condition does not reach back.
+    assert spans("我们不会联系你家人。只要你今天还上就结清") == []
+    assert spans("我们不会联系你家人") == []
 
 
 def test_a_conditional_governs_only_the_clause_right_before_the_denial(

@@ -142,6 +142,16 @@ SETS = {
     # and scored once with the session's final analyser; kept as a measure, neither read nor
     # trained on. Two messages that repeat earlier sets (jy061, jz030) were left out.
     "outsider-15": _reported("outsider-15.jsonl", 598, min_clean=150, min_per_category=25),
+    # Sixth session. Four more (K1 to K4: the samples' manner, gig workers pressed through
+    # their platforms and workplaces, menace that never says anything outright, a county town's
+    # relatives, village and officials), scored blind (497 of 600 exact), then read and trained
+    # on; four kind labels corrected (12368, 10086 and 12345 are short codes, as DESIGN.md says).
+    "outsider-16": _reported("outsider-16.jsonl", 600, min_clean=150, min_per_category=25),
+    # Four sealed sets (L1 to L4: the samples' manner, formal-looking notices beside real ones,
+    # crude night messages beside family, contacts and leaks beside lawful contact), written with
+    # K1 to K4 and scored once at the end of the session; neither read nor trained on. One
+    # message that repeats an earlier set was left out.
+    "outsider-17": _reported("outsider-17.jsonl", 599, min_clean=150, min_per_category=25),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",

@@ -134,7 +134,7 @@ def test_every_pattern_compiles_with_its_lexicon() -> None:
     for rule in rules_data()["rules"] + rules_data()["signal_rules"]:
         for pattern in fast_patterns(rule["pattern"], lexicon):
             re.compile(pattern)
-    for key in ("cue", "contrast", "voiders", "suffix", "warning"):
+    for key in ("cue", "contrast", "voiders", "conditions", "suffix", "warning"):
         re.compile(expand_macros(rules_data()["negation"][key], lexicon))
 
 

@@ -247,6 +247,8 @@ class _Compiled:
     cue: re.Pattern[str]
     contrast: re.Pattern[str]
     voiders: re.Pattern[str]
+    # A condition after the denied words, in the same sentence (…——只要你今天把钱还上).
+    conditions: re.Pattern[str]
     suffix: re.Pattern[str]
     warning: re.Pattern[str]
     window: int
@@ -687,6 +689,7 @@ def _compiled() -> _Compiled:
         cue=compile_(negation["cue"]),
         contrast=compile_(negation["contrast"]),
         voiders=compile_(negation["voiders"]),
+        conditions=compile_(negation["conditions"]),
         suffix=compile_(negation["suffix"]),
         warning=compile_(negation["warning"]),
         window=int(negation["window"]),
@@ -781,6 +784,9 @@ def is_denied(text: str, start: int, end: int, bounds: _Bounds | None = None) ->
     >>> t = "只要您按时还款,我们就不会联系您的家人"
     >>> is_denied(t, t.index("联系"), len(t))
     False
+    >>> t = "我们不会联系你家人,只要你今天还上"
+    >>> is_denied(t, t.index("联系"), t.index(","))
+    False
     >>> t = "别逼我们联系你家人"
     >>> is_denied(t, t.index("联系"), len(t))
     False
@@ -826,6 +832,9 @@ def _denied(
     if cue is None or start - cue.end() > compiled.window:
         return False
     if compiled.contrast.search(text, cue.end(), start):
+        return False
+    # "我们不会联系你家人——只要你今天还上": a condition after it makes the denial a threat.
+    if compiled.conditions.search(text, end, sentence_end):
         return False
     # "只要你还款就不会…" / "别以为我们不会…": the denial is really a threat. The conditional
     # governs the denial from the denial's own clause or the one right before it, not from
