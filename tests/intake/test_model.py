@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -186,11 +187,9 @@ def test_a_text_too_long_for_the_packed_sums_is_summed_per_category(
     assert found._logits(text) == pytest.approx(packed)
 
 
-def test_an_ordinary_message_gets_no_third_party_disclosure_or_visit_estimate(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The model stands back where the rules of those categories do (ORDINARY: an errand or a
-    friendly word, nothing of a debt or a threat); checked with a model sure of everything."""
+@pytest.fixture
+def sure_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A model sure of every category (so only the gates decide), with no result cache."""
     from collectguard.intake.analysis import findings, result_cache
 
     real = model()
@@ -205,11 +204,29 @@ def test_an_ordinary_message_gets_no_third_party_disclosure_or_visit_estimate(
     monkeypatch.setattr(findings, "estimator", lambda: Sure())
     result_cache.configure(0)
     try:
-        ordinary = analyze("房东：下周二上门修热水器，麻烦家里留个人", received_at=IN_2026)
-        gated = {"third_party", "privacy_disclosure", "visit_threat"}
-        assert gated.isdisjoint(ordinary.categories), ordinary.categories
-        assert "intimidation" in ordinary.categories  # other categories are not gated
-        threat = analyze("再不还钱，房东那边我们也会去说，修热水器的钱也别想", received_at=IN_2026)
-        assert gated <= set(threat.categories), threat.categories
+        yield
     finally:
         result_cache.configure(result_cache.DEFAULT_SIZE)
+
+
+def test_an_ordinary_message_gets_no_estimate_of_the_gated_categories(sure_model: None) -> None:
+    """The model stands back where the rules of those categories do (ORDINARY: an errand or a
+    friendly word, nothing of a debt or a threat)."""
+    gated = set(rules_data()["ordinary"]["categories"])
+    assert {"third_party", "visit_threat", "insult", "impersonation"} <= gated
+    ordinary = analyze("房东：下周二上门修热水器，麻烦家里留个人", received_at=IN_2026)
+    assert gated.isdisjoint(ordinary.categories), ordinary.categories
+    assert "intimidation" in ordinary.categories  # other categories are not gated
+    threat = analyze("再不还钱，房东那边我们也会去说，修热水器的钱也别想", received_at=IN_2026)
+    assert gated <= set(threat.categories), threat.categories
+
+
+def test_an_authoritys_own_service_notice_gets_no_impersonation_estimate(
+    sure_model: None,
+) -> None:
+    """rules.json's model ``unless``: a police station's or court's notice about the reader's
+    own business (a theft they reported, jury duty) is not someone posing as the authority."""
+    notice = analyze("您昨天报的电动车被盗案已有进展，请方便时来所里一趟。", received_at=IN_2026)
+    assert "impersonation" not in notice.categories
+    posing = analyze("您涉嫌恶意透支，请今天把钱转到安全账户配合调查。", received_at=IN_2026)
+    assert "impersonation" in posing.categories

@@ -1095,6 +1095,7 @@ def _estimate_rules() -> dict[str, _Rule]:
     """One pseudo-rule per category for the model's findings (rule id ``MODEL-<category>``)."""
     found = estimator()
     data = rules_data()
+    unless: Mapping[str, str] = data["model"].get("unless", {})
 
     def compile_(pattern: str) -> re.Pattern[str]:
         return re.compile(literal_first(pattern, data["lexicon"]))
@@ -1111,8 +1112,11 @@ def _estimate_rules() -> dict[str, _Rule]:
             explanation_zh=found.explanations[category][0],
             explanation_en=found.explanations[category][1],
             # An ordinary message the rules of a category stand back from is not one the
-            # model may flag in it either.
-            unless=compile_(gate) if (gate := _gated(data, None, category, "")) else None,
+            # model may flag in it either; nor what the model section's ``unless`` names for
+            # the category (an authority's own service notice is not impersonation).
+            unless=compile_(gate)
+            if (gate := _gated(data, unless.get(category), category, ""))
+            else None,
         )
         for category in found.categories
     }
