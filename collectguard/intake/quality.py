@@ -51,13 +51,20 @@ LABELLED_SETS: Final = (
     "outsider-17.jsonl",
     "outsider-18.jsonl",
     "outsider-19.jsonl",
+    "outsider-20.jsonl",
 )
 # The sets the rules were tuned on, which the tests hold at every target; the others are
 # reported (text the rules were not written for).
 HELD_AT_TARGET: Final = frozenset({"corpus.jsonl", "holdout.jsonl", "dev.jsonl", "outsider.jsonl"})
 # Sealed until their one scoring and kept as a measure: the model never learns from them.
 NOT_TRAINED: Final = frozenset(
-    {"outsider-10.jsonl", "outsider-12.jsonl", "outsider-15.jsonl", "outsider-17.jsonl"}
+    {
+        "outsider-10.jsonl",
+        "outsider-12.jsonl",
+        "outsider-15.jsonl",
+        "outsider-17.jsonl",
+        "outsider-20.jsonl",
+    }
 )
 
 

@@ -150,7 +150,8 @@ SETS = {
     # Four sealed sets (L1 to L4: the samples' manner, formal-looking notices beside real ones,
     # crude night messages beside family, contacts and leaks beside lawful contact), written with
     # K1 to K4 and scored once at the end of the session; neither read nor trained on. One
-    # message that repeats an earlier set was left out.
+    # message that repeats an earlier set was left out; after scoring, 13 kind labels were
+    # corrected from the senders alone (12368, 12345, 12110 are short codes, as DESIGN.md says).
     "outsider-17": _reported("outsider-17.jsonl", 599, min_clean=150, min_per_category=25),
     # Four more (M1 to M4: the samples' manner, regional voices and mixed Chinese-English, the
     # borrower's circle passing on what collectors said, a small shop owner), scored blind
@@ -162,6 +163,11 @@ SETS = {
     # scored blind (501 of 600 exact; 500 with the session's start), then read and trained on;
     # four kind labels corrected (12368 and 12381 are short codes; 52013 is no known kind).
     "outsider-19": _reported("outsider-19.jsonl", 600, min_clean=150, min_per_category=25),
+    # Four sealed sets (P1 to P4: the samples' manner, a family under pressure, a borrower who
+    # stopped answering across channels, official-sounding claims beside real notices), written
+    # late in the sixth session and scored once at its end; neither read nor trained on. One
+    # message that repeats an earlier set was left out.
+    "outsider-20": _reported("outsider-20.jsonl", 599, min_clean=150, min_per_category=25),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
