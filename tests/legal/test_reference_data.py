@@ -123,6 +123,13 @@ def test_the_ordinary_gate_names_known_categories_and_rules_and_compiles() -> No
     re.compile(expand_macros(gate["pattern"], rules_data()["lexicon"]))
 
 
+def test_the_models_unless_names_known_categories_and_compiles() -> None:
+    unless = rules_data()["model"]["unless"]
+    assert unless and set(unless) <= set(CATEGORIES)
+    for pattern in unless.values():
+        re.compile(expand_macros(pattern, rules_data()["lexicon"]))
+
+
 def test_every_signal_rule_names_a_known_signal() -> None:
     assert rules_data()["signals"] == list(SIGNALS)
     for rule in rules_data()["signal_rules"]:
