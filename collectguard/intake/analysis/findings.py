@@ -159,6 +159,9 @@ class _Rule:
     preceded: re.Pattern[str] | None = None
     # The rule does not count in a message where this matches anywhere (``unless``).
     unless: re.Pattern[str] | None = None
+    # rules.json's ``ordinary`` gate where it covers the rule: the same compiled pattern for
+    # every rule it covers (and the model's), so it is read at most once per message.
+    ordinary: re.Pattern[str] | None = None
     # The rule counts only in a message where this matches somewhere (``requires``).
     requires: re.Pattern[str] | None = None
     # When not empty, the rule counts only for a sender of one of these institution roles.
@@ -256,6 +259,8 @@ class _Compiled:
     # Per category, regexes one of which matches in a sentence that states a lawful procedure
     # covering the category (``negation.lawful`` of rules.json, joined by ``_any_of``).
     lawful_for: Mapping[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    # rules.json's ``ordinary`` gate, compiled once (see ``_Rule.ordinary``).
+    ordinary: re.Pattern[str] | None = None
     # Per institution role, the categories some rule exempts it from (``_estimates``).
     exempt_for: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # The rules with a ``with_category`` (``_companions``).
@@ -626,8 +631,9 @@ def _compiled() -> _Compiled:
     units: list[_Unit] = []
     necessary: list[list[frozenset[str]] | None] = []
     companions: list[_Rule] = []
+    gate = data.get("ordinary")
+    ordinary = compile_(gate["pattern"]) if gate else None
     for row in data["rules"]:
-        unless = _gated(data, row.get("unless"), row["category"], row["id"])
         rule = _Rule(
             id=row["id"],
             category=row["category"],
@@ -644,7 +650,8 @@ def _compiled() -> _Compiled:
                 if row.get("not_preceded_by")
                 else None
             ),
-            unless=compile_(unless) if unless else None,
+            unless=compile_(row["unless"]) if row.get("unless") else None,
+            ordinary=ordinary if _gated(data, row["category"], row["id"]) else None,
             requires=compile_(row["requires"]) if row.get("requires") else None,
             only_roles=frozenset(row.get("only_sender_roles", ())),
             with_category=row.get("with_category"),
@@ -694,6 +701,7 @@ def _compiled() -> _Compiled:
         warning=compile_(negation["warning"]),
         window=int(negation["window"]),
         urgent_context=compile_(data["urgent_context"]),
+        ordinary=ordinary,
         lawful_for={
             category: _any_of(
                 [pattern for categories, pattern in lawful_rows if category in categories]
@@ -965,12 +973,14 @@ def _hits(
 
 
 def _context_allows(rule: _Rule, text: str, contexts: dict[re.Pattern[str], bool]) -> bool:
-    """Whether the message ``text`` lets ``rule`` count (``unless``, ``requires``).
+    """Whether the message ``text`` lets ``rule`` count (``unless``, the ``ordinary`` gate,
+    ``requires``).
 
     Checked only once a rule has matched, each regex at most once per message (``contexts``:
-    several rules share COURT_NOTICE), since both scan the whole text.
+    several rules share COURT_NOTICE, and every gated rule the ordinary gate), since they scan
+    the whole text.
     """
-    for pattern, wanted in ((rule.unless, False), (rule.requires, True)):
+    for pattern, wanted in ((rule.unless, False), (rule.ordinary, False), (rule.requires, True)):
         if pattern is None:
             continue
         found = contexts.get(pattern)
@@ -1096,6 +1106,7 @@ def _estimate_rules() -> dict[str, _Rule]:
     found = estimator()
     data = rules_data()
     unless: Mapping[str, str] = data["model"].get("unless", {})
+    ordinary = _compiled().ordinary
 
     def compile_(pattern: str) -> re.Pattern[str]:
         return re.compile(literal_first(pattern, data["lexicon"]))
@@ -1111,24 +1122,23 @@ def _estimate_rules() -> dict[str, _Rule]:
             not_after="",
             explanation_zh=found.explanations[category][0],
             explanation_en=found.explanations[category][1],
-            # An ordinary message the rules of a category stand back from is not one the
-            # model may flag in it either; nor what the model section's ``unless`` names for
-            # the category (an authority's own service notice is not impersonation).
-            unless=compile_(gate)
-            if (gate := _gated(data, unless.get(category), category, ""))
-            else None,
+            # What the model section's ``unless`` names for the category (an authority's own
+            # service notice is not impersonation); and an ordinary message the rules of a
+            # category stand back from is not one the model may flag in it either.
+            unless=compile_(unless[category]) if unless.get(category) else None,
+            ordinary=ordinary if _gated(data, category, "") else None,
         )
         for category in found.categories
     }
 
 
-def _gated(data: Mapping[str, Any], unless: str | None, category: str, rule_id: str) -> str | None:
-    """A rule's ``unless`` widened by rules.json's ``ordinary`` gate where the gate applies
-    (its categories, for rules and the model alike, and the rules it lists)."""
+def _gated(data: Mapping[str, Any], category: str, rule_id: str) -> bool:
+    """Whether rules.json's ``ordinary`` gate covers a rule (its categories, for rules and the
+    model alike, and the rules it lists by id)."""
     gate = data.get("ordinary")
-    if not gate or (category not in gate["categories"] and rule_id not in gate["rules"]):
-        return unless
-    return f"(?:{unless})|(?:{gate['pattern']})" if unless else gate["pattern"]
+    if not gate:
+        return False
+    return category in gate["categories"] or rule_id in gate["rules"]
 
 
 def _placed(rule: _Rule, text: str, start: int, end: int) -> bool:
