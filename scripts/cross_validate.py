@@ -33,10 +33,9 @@ django.setup()
 from collectguard.intake.analysis import CATEGORIES, findings, result_cache  # noqa: E402
 from collectguard.intake.analysis.model import Model, load  # noqa: E402
 from collectguard.intake.analysis.training import (  # noqa: E402
-    TRAINING_SETS,
     Params,
     model_data,
-    rule_examples,
+    training_rows,
 )
 from collectguard.intake.quality import (  # noqa: E402
     DATA,
@@ -60,8 +59,7 @@ FOLDS: tuple[tuple[str, ...], ...] = (
 
 def fold_model(fold: tuple[str, ...]) -> Model:
     """The shipped model's training, without the fold's sets."""
-    rows = [row for name in TRAINING_SETS if name not in fold for row in load_corpus(DATA / name)]
-    rows += rule_examples(rules_data()["rules"])
+    rows = training_rows(exclude=fold)
     return load(model_data(rows, CATEGORIES, params=Params()), rules_data()["model"])
 
 

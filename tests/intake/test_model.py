@@ -27,6 +27,7 @@ from collectguard.intake.analysis.training import (
     recorded,
     rule_examples,
     train,
+    training_rows,
 )
 from collectguard.intake.quality import load_corpus
 from collectguard.legal.reference import provisions_for_behaviour, rules_data
@@ -150,6 +151,17 @@ def test_training_is_deterministic_and_learns_a_category() -> None:
     )
     assert learnt.scores("再不还钱就去你宿舍找你")["visit_threat"] > 0.5
     assert learnt.scores("门票已经到了，请查收")["visit_threat"] < 0.5
+
+
+def test_training_rows_leave_out_an_excluded_fold() -> None:
+    """scripts/cross_validate.py retrains without a round of writers."""
+    fold = ("outsider-16.jsonl",)
+    left_out = {row["id"] for row in load_corpus(DATA / fold[0])}
+    every = training_rows()
+    without = training_rows(exclude=fold)
+    assert left_out <= {row.get("id") for row in every}
+    assert left_out.isdisjoint(row.get("id") for row in without)
+    assert len(every) - len(without) == len(left_out)
 
 
 def test_a_rules_example_teaches_only_its_own_category() -> None:

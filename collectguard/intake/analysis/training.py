@@ -13,7 +13,7 @@ import json
 import math
 import random
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -64,9 +64,12 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def training_rows(data: Path = DATA) -> list[dict[str, Any]]:
-    """Every labelled message of the sets, then the rules' examples (``rule_examples``)."""
-    rows = [row for name in TRAINING_SETS for row in load_corpus(data / name)]
+def training_rows(data: Path = DATA, *, exclude: Collection[str] = ()) -> list[dict[str, Any]]:
+    """Every labelled message of the sets but those named in ``exclude`` (a cross-validation
+    fold), then the rules' examples (``rule_examples``)."""
+    rows = [
+        row for name in TRAINING_SETS if name not in exclude for row in load_corpus(data / name)
+    ]
     return rows + rule_examples(rules_data()["rules"])
 
 
