@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import time
 from collections.abc import Callable, Iterator
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from collectguard.intake.analysis import CATEGORIES, analyze, result_cache
-from collectguard.intake.analysis.model import is_estimate
+from collectguard.intake.analysis.model import is_estimate, model
 from collectguard.legal.reference import provision, rules_data
 
 findings_module = importlib.import_module("collectguard.intake.analysis.findings")
@@ -274,6 +275,16 @@ ENGINE_NEGATION: dict[str, Any] = {
 }
 
 
+_unvetoing: list[Any] = []
+
+
+def _without_veto() -> Any:
+    """The shipped model with no ``veto`` (built once)."""
+    if not _unvetoing:
+        _unvetoing.append(dataclasses.replace(model(), veto={}))
+    return _unvetoing[0]
+
+
 @pytest.fixture
 def engine_rules(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
     """Run the analyser on the given rules (and ``ENGINE_NEGATION``) instead of rules.json's."""
@@ -286,6 +297,8 @@ def engine_rules(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None
         ]
         data = {**real, "rules": rows, "negation": ENGINE_NEGATION}
         monkeypatch.setattr(findings_module, "rules_data", lambda: data)
+        # The shipped model vetoes what it doubts; these rules are the engine's, not its.
+        monkeypatch.setattr(findings_module, "estimator", _without_veto)
         findings_module._compiled.cache_clear()
         result_cache.clear()
 

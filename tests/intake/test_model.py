@@ -242,3 +242,60 @@ def test_an_authoritys_own_service_notice_gets_no_impersonation_estimate(
     assert "impersonation" not in notice.categories
     posing = analyze("您涉嫌恶意透支，请今天把钱转到安全账户配合调查。", received_at=IN_2026)
     assert "impersonation" in posing.categories
+
+
+@pytest.fixture
+def doubtful_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The shipped model, but sure that no message shows any category (with its real vetoes)."""
+    from collectguard.intake.analysis import findings, result_cache
+
+    real = model()
+
+    class Doubtful:
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def logits(self, text: str, *, memo: bool = True) -> tuple[float, ...]:
+            return tuple(-math.inf for _ in real.categories)
+
+    monkeypatch.setattr(findings, "estimator", lambda: Doubtful())
+    result_cache.configure(0)
+    try:
+        yield
+    finally:
+        result_cache.configure(result_cache.DEFAULT_SIZE)
+
+
+def test_a_rule_finding_the_model_is_sure_is_absent_is_vetoed(doubtful_model: None) -> None:
+    body = "再不还钱就联系你的家人和同事。"
+    assert "third_party" in rule_categories(body)  # the rules alone still say so
+    assert analyze(body, received_at=IN_2026).categories == []
+
+
+def test_an_urgent_rule_finding_stands_against_the_models_doubt(doubtful_model: None) -> None:
+    result = analyze("今晚我们的人就在你家楼下等你，你小心点", received_at=IN_2026)
+    by_category = {f.category: f for f in result.findings}
+    assert by_category["visit_threat"].urgent  # VT-WAITING: they say they are at the door
+    assert "intimidation" not in by_category  # IN-SAFETY alone is not urgent: vetoed
+    assert set(rule_categories("今晚我们的人就在你家楼下等你，你小心点")) == {
+        "visit_threat",
+        "intimidation",
+    }
+
+
+def test_insults_are_never_vetoed(doubtful_model: None) -> None:
+    """Abuse is a closed vocabulary; the model's doubt about it was wrong more often than the
+    rule (``training.Params.veto``)."""
+    assert "insult" not in model().veto
+    assert analyze("你这个老赖，脸都不要了", received_at=IN_2026).categories == ["insult"]
+
+
+def test_the_shipped_model_vetoes_a_banks_own_warning_against_personal_accounts() -> None:
+    """A rule reads a lender's reminder as reaching someone else; the model, reading the whole
+    message, is sure it does not (measured on unseen writers: docs/analysis-quality.md)."""
+    body = (
+        "【星桥银行】您的学生信用卡已逾期，欠款金额2,031.56元。请登录星桥手机银行还款，"
+        "或致电客服95392协商。我行工作人员不会要求您向个人账户转账。"
+    )
+    assert "third_party" in rule_categories(body)
+    assert analyze(body, received_at=IN_2026).categories == []

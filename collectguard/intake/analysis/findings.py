@@ -8,7 +8,9 @@ the provisions of its behaviour as the law stood on the day the message arrived.
 
 Beside the rules, a statistical model (``model.py``) may add a category no rule found; its
 findings are estimates (rule id ``MODEL-<category>``), withdrawn by the same denials, warnings
-and lawful procedures (``_estimates``). ``rule_categories`` gives the rules' answer alone.
+and lawful procedures (``_estimates``). Where the model is nearly sure a category is absent, it
+vetoes a rule's finding of it, unless that finding is urgent (``_vetoed``). ``rule_categories``
+gives the rules' answer alone.
 
 Speed (issue #3: tens of thousands of messages per second on one core) comes from three things:
 
@@ -906,8 +908,15 @@ def _core(body: str, role: str | None, *, prefilter: bool = True, estimate: bool
     hits = _hits(compiled, units, text, starts, ends, role) if units else ()
     if hits and role is not None and compiled.companions:
         hits = _companions(compiled.companions, hits, role, text)
+    # The model's scores, read by the veto and the estimates. Its own memo of recent texts is
+    # a result cache too: off when the analyser's is.
+    logits = estimator().logits(text, memo=result_cache.size > 0) if estimate and text else None
+    if hits and logits is not None:
+        hits = _vetoed(hits, logits)
     signals, names = _signals(signal_entries, text) if signal_entries else ((), ())
-    estimated = _estimates(text, starts, ends, hits, role, signals) if estimate else ()
+    estimated = (
+        _estimates(text, starts, ends, hits, role, signals, logits) if logits is not None else ()
+    )
     if estimated:
         hits = tuple(sorted(hits + estimated, key=lambda h: (h[2], h[3], _CATEGORY_ORDER[h[0]])))
     if not hits:
@@ -1018,6 +1027,22 @@ def _companions(
     return tuple(sorted(hits + tuple(added), key=lambda h: (h[2], h[3], _CATEGORY_ORDER[h[0]])))
 
 
+def _vetoed(hits: tuple[_Hit, ...], logits: Sequence[float]) -> tuple[_Hit, ...]:
+    """``hits`` without those of a category the model is nearly sure the text does not show
+    (``Model.vetoed``), unless the hit is urgent: a rule that says the reader may be in danger
+    stands on its own.
+
+    Measured on writers the rules were not written for (docs/analysis-quality.md): a rule's
+    words are often there without the act ("有家属一起来的话提前说一声" at a class reunion, a
+    bank's "我行不会要求您向个人账户转账", a legal-aid notice quoting "爆通讯录"), and the
+    model, reading the whole message, is then nearly sure the category is absent.
+    """
+    vetoed = estimator().vetoed(logits)
+    if not vetoed:
+        return hits
+    return tuple(hit for hit in hits if hit[0] not in vetoed or hit[5])
+
+
 def _estimates(
     text: str,
     starts: Sequence[int] | None,
@@ -1025,6 +1050,7 @@ def _estimates(
     hits: Sequence[_Hit],
     role: str | None,
     signals: Sequence[str],
+    logits: Sequence[float],
 ) -> tuple[_Hit, ...]:
     """The statistical model's findings (``model.py``) for categories no rule found, in original
     coordinates.
@@ -1034,15 +1060,12 @@ def _estimates(
     about it (no rule finding, no debt signal, no collection word) needs the model's higher
     ``context_threshold``: "明天电影院门口见" from a friend is not a visit threat.
     """
-    if not text:
-        return ()
     skip = {hit[0] for hit in hits}
     if role is not None:
         skip.update(_compiled().exempt_for.get(role, ()))
     in_context = bool(hits) or not DEBT_SIGNALS.isdisjoint(signals) or mentions_collection(text)
-    # The model's own memo of recent texts is a result cache too: off when the analyser's is.
     model = estimator()
-    categories = model.found(text, skip, in_context=in_context, memo=result_cache.size > 0)
+    categories = model.found(text, skip, in_context=in_context, logits=logits)
     if not categories:
         return ()
     compiled = _compiled()

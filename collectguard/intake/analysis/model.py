@@ -5,7 +5,10 @@ people who never saw them they miss a quarter to a third of veiled threats, expo
 impersonation (docs/analysis-quality.md): every writer phrases menace differently. This model,
 trained on the repository's labelled sets by ``scripts/train_model.py``, reads the whole message
 instead of looking for patterns, and adds a category the rules did not find when it is at least
-``threshold`` sure. It never removes what a rule found.
+``threshold`` sure. And where it is nearly sure a category is absent (below the category's
+``veto``), a rule's finding of it is dropped (``findings._vetoed``; an urgent one stands): on
+writers the rules were not written for, a rule's words are often there without the act ("有家属
+一起来的话提前说一声", a bank's own "我行不会要求您向个人账户转账").
 
 Its findings are marked as estimates (rule id ``MODEL-<category>``): the span highlighted is the
 stretch of text that pushed the score up most, the explanation says it is an estimate to check,
@@ -120,6 +123,8 @@ class Model:
     # The sum is divided by the square root of the number of substrings, but of at least this
     # many: a short text ("明天门口见") cannot score high on two or three strong words alone.
     floor: int = 1
+    # Per category, the probability below which the model vetoes a rule's finding (none: never).
+    veto: Mapping[str, float] = field(default_factory=dict)
     # Derived from the above in ``__post_init__``, never passed in.
     packed: Mapping[str, int] = field(init=False, default_factory=dict)
     vocabulary: frozenset[str] = field(init=False, default=frozenset())
@@ -127,6 +132,8 @@ class Model:
     zero: int = field(init=False, default=0)
     # Per category, the score each threshold stands for: (in context, out of context).
     limits: tuple[tuple[float, ...], tuple[float, ...]] = field(init=False, default=((), ()))
+    # Per category, the score of its ``veto`` (minus infinity: no veto).
+    veto_limits: tuple[float, ...] = field(init=False, default=())
     memo: Callable[[str], tuple[float, ...]] = field(init=False, default=_unset_memo)
 
     def __post_init__(self) -> None:
@@ -147,6 +154,14 @@ class Model:
             self, "zero", sum(_OFFSET << _SHIFTS[i] for i in range(len(self.categories)))
         )
         object.__setattr__(self, "limits", limits)
+        object.__setattr__(
+            self,
+            "veto_limits",
+            tuple(
+                _logit(self.veto[category]) if category in self.veto else -math.inf
+                for category in self.categories
+            ),
+        )
         object.__setattr__(self, "memo", lru_cache(maxsize=_MEMO_SIZE)(self._logits))
 
     def threshold_for(self, category: str, in_context: bool = True) -> float:
@@ -161,6 +176,11 @@ class Model:
             category: _sigmoid(z / SCALE)
             for category, z in zip(self.categories, logits, strict=True)
         }
+
+    def logits(self, text: str, *, memo: bool = True) -> tuple[float, ...]:
+        """Each category's score (times ``SCALE``) for the matching text ``text``, in
+        ``categories`` order: what ``found`` and ``vetoed`` read."""
+        return self._scored(fold_digits(text), memo)
 
     def _scored(self, folded: str, memo: bool) -> tuple[float, ...]:
         if memo and len(folded) <= _MEMO_MAX_TEXT:
@@ -197,12 +217,15 @@ class Model:
         *,
         in_context: bool = True,
         memo: bool = True,
+        logits: Sequence[float] | None = None,
     ) -> list[str]:
         """The categories at or above their threshold that are not in ``already``.
 
-        ``in_context=False`` (nothing shows the text is about a debt) uses ``context_threshold``.
+        ``in_context=False`` (nothing shows the text is about a debt) uses ``context_threshold``;
+        ``logits``: the text's ``logits``, when already computed.
         """
-        logits = self._scored(fold_digits(text), memo)
+        if logits is None:
+            logits = self._scored(fold_digits(text), memo)
         return [
             category
             for category, z, limit in zip(
@@ -210,6 +233,15 @@ class Model:
             )
             if z >= limit and category not in already
         ]
+
+    def vetoed(self, logits: Sequence[float]) -> frozenset[str]:
+        """The categories whose score in ``logits`` is below their ``veto``: the model is
+        nearly sure the text does not do that."""
+        return frozenset(
+            category
+            for category, z, limit in zip(self.categories, logits, self.veto_limits, strict=True)
+            if z < limit
+        )
 
     def evidence(self, text: str, category: str) -> tuple[int, int]:
         """Where in ``text`` the substring that adds most to ``category``'s score is."""
@@ -283,6 +315,7 @@ def load(data: Mapping[str, Any], text: Mapping[str, Any]) -> Model:
         threshold=float(data["params"]["threshold"]),
         context_threshold=float(data["params"]["context_threshold"]),
         thresholds={k: float(v) for k, v in data["params"]["category_thresholds"].items()},
+        veto={k: float(v) for k, v in data["params"].get("veto", {}).items()},
         nmax=int(data["params"]["nmax"]),
         floor=int(data["params"]["floor"]),
         behaviours={category: text["behaviours"][category] for category in categories},

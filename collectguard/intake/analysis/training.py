@@ -48,6 +48,20 @@ class Params:
     category_thresholds: Mapping[str, float] = field(
         default_factory=lambda: {"intimidation": 0.65, "insult": 0.7}
     )
+    # Below these probabilities the model vetoes a rule's finding of the category (``Model.veto``).
+    # Chosen by cross-validation (scripts/cross_validate.py: exact matches peak between 0.05 and
+    # 0.1); insults are left alone: there the model's doubt was wrong more often than the rule.
+    veto: Mapping[str, float] = field(
+        default_factory=lambda: {
+            "third_party": 0.05,
+            "privacy_disclosure": 0.05,
+            "intimidation": 0.05,
+            "false_legal_claim": 0.05,
+            "impersonation": 0.05,
+            "visit_threat": 0.05,
+            "personal_account": 0.05,
+        }
+    )
 
 
 # What the model learns from, in a fixed order: every labelled set but those kept as a measure,
