@@ -168,6 +168,12 @@ SETS = {
     # late in the sixth session and scored once at its end; neither read nor trained on. One
     # message that repeats an earlier set was left out.
     "outsider-20": _reported("outsider-20.jsonl", 599, min_clean=150, min_per_category=25),
+    # Seventh session. Four sealed sets (Q1 to Q4: older borrowers in townships and villages,
+    # young office workers with several loan apps, the self-employed and their guarantors,
+    # implied menace and reports from the borrower's circle beside careful denials), written
+    # and scored once (498 of 600 exact before the model's veto, 506 after); neither read nor
+    # trained on.
+    "outsider-21": _reported("outsider-21.jsonl", 600, min_clean=150, min_per_category=25),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
