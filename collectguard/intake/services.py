@@ -287,9 +287,7 @@ def messages_reanalyse(*, case: Case) -> int:
                 batch.clear()
         if batch:
             changed += len(batch)
-            Message.objects.bulk_update(
-                batch, ["categories", "signals", "findings", "is_flagged", "is_urgent"]
-            )
+            Message.objects.bulk_update(batch, list(fields))
         senders_rebuild(case=case)
     return changed
 
