@@ -174,6 +174,22 @@ SETS = {
     # and scored once (498 of 600 exact before the model's veto, 506 after); neither read nor
     # trained on.
     "outsider-21": _reported("outsider-21.jsonl", 600, min_clean=150, min_per_category=25),
+    # Four more (R1 to R4: the samples' manner for a delivery rider, a night-shift nurse, a
+    # student, a factory worker in Dongguan), scored blind (516 of 600 exact), then trained on
+    # without being read: data for the model only, no rule was written from them.
+    "outsider-22": _reported("outsider-22.jsonl", 600, min_clean=150, min_per_category=25),
+    # Four more (S1 to S4: a single mother, a retired guarantor, a ride-hailing driver, an
+    # online shop owner), scored blind (496 of 600 exact), then trained on without being read.
+    # Two messages that repeat earlier sets (sw102, sz021) were left out.
+    "outsider-23": _reported("outsider-23.jsonl", 598, min_clean=150, min_per_category=25),
+    # Four more (T1 to T4: a primary-school teacher, a construction worker from Sichuan, a
+    # married couple, a civil servant), scored blind (511 of 600 exact), then trained on
+    # without being read. One message that repeats an earlier set (tz089) was left out.
+    "outsider-24": _reported("outsider-24.jsonl", 599, min_clean=150, min_per_category=25),
+    # Four more (U1 to U4: blunt collectors from the Northeast, a widow with her late husband's
+    # debts, Hong Kong and overseas lenders in mixed Chinese and English, a young woman facing
+    # exposure threats), scored blind (484 of 600 exact), then trained on without being read.
+    "outsider-25": _reported("outsider-25.jsonl", 600, min_clean=150, min_per_category=25),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
