@@ -190,6 +190,16 @@ SETS = {
     # debts, Hong Kong and overseas lenders in mixed Chinese and English, a young woman facing
     # exposure threats), scored blind (484 of 600 exact), then trained on without being read.
     "outsider-25": _reported("outsider-25.jsonl", 600, min_clean=150, min_per_category=25),
+    # Four more (V1 to V4: a farmer with agricultural loans, debt-settlement agents and fake
+    # regulators beside real replies, a spam folder's short cryptic texts, long formal
+    # letters), scored blind (535 of 600 exact), then trained on without being read. One
+    # message that repeats an earlier set (vy092) was left out.
+    "outsider-26": _reported("outsider-26.jsonl", 599, min_clean=150, min_per_category=25),
+    # Four more (W1 to W4: a migrant worker's roommates and landlord, a small restaurant, a
+    # negotiation that mostly stays lawful, a gamer and his friends' banter), scored blind
+    # (490 of 600 exact), then trained on without being read. Two messages that repeat
+    # earlier sets (xy144, yw074) were left out.
+    "outsider-27": _reported("outsider-27.jsonl", 598, min_clean=150, min_per_category=25),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
