@@ -51,6 +51,9 @@ from collectguard.intake.analysis.senders import SENDER_KINDS, classify_sender, 
         ("", "unknown"),
         ("BANK", "unknown"),
         ("123", "unknown"),
+        # Seven or eight digits without an area code: reference.md's landline has one.
+        ("6675321", "unknown"),
+        ("87654321", "unknown"),
     ],
 )
 def test_it_classifies_every_kind_of_sender(raw: str, kind: str) -> None:
@@ -158,3 +161,9 @@ def test_two_spellings_of_one_number_share_its_facts_but_keep_what_was_written()
         plain.carrier,
         plain.region,
     )
+
+
+def test_a_number_without_its_area_code_says_what_it_may_be() -> None:
+    info = classify_sender("6675321")
+    assert info.kind == "unknown"
+    assert "区号" in info.label_zh and "固定电话" in info.note_zh

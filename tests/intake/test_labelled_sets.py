@@ -200,6 +200,16 @@ SETS = {
     # (490 of 600 exact), then trained on without being read. Two messages that repeat
     # earlier sets (xy144, yw074) were left out.
     "outsider-27": _reported("outsider-27.jsonl", 598, min_clean=150, min_per_category=25),
+    # Four more (X1 to X4: a county-town hairdresser, a security guard on rotating shifts, a
+    # laid-off programmer, a grandmother listed as emergency contact), scored blind (502 of
+    # 600 exact), then trained on without being read. Two messages that repeat earlier sets
+    # (ox070, oz070) were left out.
+    "outsider-28": _reported("outsider-28.jsonl", 598, min_clean=150, min_per_category=25),
+    # Four more (X5 to X8: a livestreamer, a Hakka- and Minnan-speaking family in Fujian, a
+    # patient behind on medical loans, one borrower's month in order), scored blind (481 of
+    # 600 exact), then trained on without being read. One message that repeats an earlier
+    # set (zy068) was left out.
+    "outsider-29": _reported("outsider-29.jsonl", 599, min_clean=150, min_per_category=25),
 }
 VARIETY = {
     "full-width digits": r"[０-９]",
