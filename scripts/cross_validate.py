@@ -47,7 +47,7 @@ from collectguard.intake.quality import (  # noqa: E402
 )
 from collectguard.legal.reference import rules_data  # noqa: E402
 
-# Rounds of outside writers whose sets were trained on (all but the last five read), in order.
+# Rounds of outside writers whose sets were trained on (all but the last four read), in order.
 FOLDS: tuple[tuple[str, ...], ...] = (
     ("outsider-2.jsonl", "outsider-3.jsonl", "outsider-4.jsonl", "outsider-5.jsonl"),
     ("outsider-6.jsonl", "outsider-7.jsonl", "outsider-8.jsonl"),
@@ -59,7 +59,6 @@ FOLDS: tuple[tuple[str, ...], ...] = (
     ("outsider-24.jsonl", "outsider-25.jsonl"),
     ("outsider-26.jsonl", "outsider-27.jsonl"),
     ("outsider-28.jsonl", "outsider-29.jsonl"),
-    ("outsider-30.jsonl", "outsider-31.jsonl"),
 )
 
 

@@ -76,6 +76,8 @@ NOT_TRAINED: Final = frozenset(
         "outsider-17.jsonl",
         "outsider-20.jsonl",
         "outsider-21.jsonl",
+        "outsider-30.jsonl",
+        "outsider-31.jsonl",
     }
 )
 

@@ -211,12 +211,14 @@ SETS = {
     # set (zy068) was left out.
     "outsider-29": _reported("outsider-29.jsonl", 599, min_clean=150, min_per_category=25),
     # Four more (Y1 to Y4: a cleaner and the families she works for, a soldier's wife, a
-    # fisherman, an apprentice lawyer's family), scored blind (496 of 600 exact), then trained
-    # on without being read. One message that repeats an earlier set (aw128) was left out.
+    # fisherman, an apprentice lawyer's family), scored once (496 of 600 exact). Trained on,
+    # they cost the sealed sets 17 messages and outsider.jsonl its intimidation recall, so
+    # they are sealed instead: neither read nor trained on. One message that repeats an
+    # earlier set (aw128) was left out.
     "outsider-30": _reported("outsider-30.jsonl", 599, min_clean=150, min_per_category=25),
     # Four more (Y5 to Y8: a taxi driver's dialects, a graduate back from abroad, one quiet
     # phrase in a lawful reminder, threats to safety in every register beside ordinary safety
-    # messages), scored blind (516 of 600 exact), then trained on without being read.
+    # messages), scored once (516 of 600 exact); sealed with Y1 to Y4.
     "outsider-31": _reported("outsider-31.jsonl", 600, min_clean=150, min_per_category=25),
 }
 VARIETY = {
