@@ -204,26 +204,34 @@ def test_a_text_too_long_for_the_packed_sums_is_summed_per_category(
     assert found._logits(text) == pytest.approx(packed)
 
 
-@pytest.fixture
-def sure_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A model sure of every category (so only the gates decide), with no result cache."""
+class _StandIn:
+    """The shipped model, but for the methods a subclass overrides."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(model(), name)
+
+
+def _analysing_with(monkeypatch: pytest.MonkeyPatch, stand_in: _StandIn) -> Iterator[None]:
+    """Analyse with ``stand_in`` as the model, and no result cache, until the test ends."""
     from collectguard.intake.analysis import findings, result_cache
 
-    real = model()
-
-    class Sure:
-        def __getattr__(self, name: str) -> object:
-            return getattr(real, name)
-
-        def found(self, text: str, already: object = (), **kwargs: object) -> list[str]:
-            return [c for c in real.categories if c not in already]  # type: ignore[operator]
-
-    monkeypatch.setattr(findings, "estimator", lambda: Sure())
+    monkeypatch.setattr(findings, "estimator", lambda: stand_in)
     result_cache.configure(0)
     try:
         yield
     finally:
         result_cache.configure(result_cache.DEFAULT_SIZE)
+
+
+@pytest.fixture
+def sure_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A model sure of every category (so only the gates decide), with no result cache."""
+
+    class Sure(_StandIn):
+        def found(self, text: str, already: object = (), **kwargs: object) -> list[str]:
+            return [c for c in model().categories if c not in already]  # type: ignore[operator]
+
+    yield from _analysing_with(monkeypatch, Sure())
 
 
 def test_an_ordinary_message_gets_no_estimate_of_the_gated_categories(sure_model: None) -> None:
@@ -252,23 +260,12 @@ def test_an_authoritys_own_service_notice_gets_no_impersonation_estimate(
 @pytest.fixture
 def doubtful_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The shipped model, but sure that no message shows any category (with its real vetoes)."""
-    from collectguard.intake.analysis import findings, result_cache
 
-    real = model()
-
-    class Doubtful:
-        def __getattr__(self, name: str) -> object:
-            return getattr(real, name)
-
+    class Doubtful(_StandIn):
         def logits(self, text: str, *, memo: bool = True) -> tuple[float, ...]:
-            return tuple(-math.inf for _ in real.categories)
+            return tuple(-math.inf for _ in model().categories)
 
-    monkeypatch.setattr(findings, "estimator", lambda: Doubtful())
-    result_cache.configure(0)
-    try:
-        yield
-    finally:
-        result_cache.configure(result_cache.DEFAULT_SIZE)
+    yield from _analysing_with(monkeypatch, Doubtful())
 
 
 def test_a_rule_finding_the_model_is_sure_is_absent_is_vetoed(doubtful_model: None) -> None:
