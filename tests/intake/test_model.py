@@ -228,7 +228,7 @@ def sure_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A model sure of every category (so only the gates decide), with no result cache."""
 
     class Sure(_StandIn):
-        def found(self, text: str, already: object = (), **kwargs: object) -> list[str]:
+        def found(self, logits: object, already: object = (), **kwargs: object) -> list[str]:
             return [c for c in model().categories if c not in already]  # type: ignore[operator]
 
     yield from _analysing_with(monkeypatch, Sure())

@@ -1065,7 +1065,7 @@ def _estimates(
         skip.update(_compiled().exempt_for.get(role, ()))
     in_context = bool(hits) or not DEBT_SIGNALS.isdisjoint(signals) or mentions_collection(text)
     model = estimator()
-    categories = model.found(text, skip, in_context=in_context, logits=logits)
+    categories = model.found(logits, skip, in_context=in_context)
     if not categories:
         return ()
     compiled = _compiled()

@@ -212,20 +212,16 @@ class Model:
 
     def found(
         self,
-        text: str,
+        logits: Sequence[float],
         already: Collection[str] = (),
         *,
         in_context: bool = True,
-        memo: bool = True,
-        logits: Sequence[float] | None = None,
     ) -> list[str]:
-        """The categories at or above their threshold that are not in ``already``.
+        """The categories whose score in ``logits`` (a text's ``logits``) is at or above their
+        threshold and that are not in ``already``.
 
-        ``in_context=False`` (nothing shows the text is about a debt) uses ``context_threshold``;
-        ``logits``: the text's ``logits``, when already computed.
+        ``in_context=False`` (nothing shows the text is about a debt) uses ``context_threshold``.
         """
-        if logits is None:
-            logits = self._scored(fold_digits(text), memo)
         return [
             category
             for category, z, limit in zip(
