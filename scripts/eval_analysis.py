@@ -610,7 +610,7 @@ def sealed_summary(others: dict[str, Report]) -> list[str]:
         + ", ".join(f"`{Path(name).name}`" for name in sealed)
         + "). These, not the figures above, say how the analyser does on a new writer's text.",
         "",
-        *table(pooled_report)[:10],
+        *table(pooled_report)[: 2 + len(CATEGORIES)],  # the categories, not the signals
         "",
         f"Sender kind accuracy: {pooled_report.kind_accuracy:.3f}. Exact category matches: "
         f"{exact}/{total} ({exact / total:.1%}).",
